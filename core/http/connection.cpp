@@ -1,0 +1,160 @@
+#include "core/http/connection.hpp"
+
+#include <array>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "core/http/server_state.hpp"
+
+namespace shoal::http {
+namespace {
+
+// Bytes asked of the socket per read while collecting a request head.
+constexpr std::size_t kReadChunk = 4096;
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<Server::State> state, std::size_t loop_index)
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), state_(std::move(state)), loop_index_(loop_index) {}
+
+Connection::~Connection() {
+    state_->connections[loop_index_].erase(this);
+    state_->open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Connection::start(std::shared_ptr<Connection> self) {
+    auto loop = self->socket_.get_executor();
+    asio::post(loop, [self = std::move(self)]() mutable {
+        self->state_->connections[self->loop_index_].insert(self.get());
+        if (self->state_->draining.load()) self->draining_ = true;
+        self->deadline_ = Clock::now() + self->state_->options.idle_timeout;
+        auto executor = self->socket_.get_executor();
+        Connection& connection = *self;
+        asio::co_spawn(executor, connection.watchdog(self), asio::detached);
+        asio::co_spawn(executor, connection.serve(std::move(self)), asio::detached);
+    });
+}
+
+void Connection::drain() {
+    draining_ = true;
+    if (idle_) close();
+}
+
+void Connection::close() {
+    asio::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    timer_.cancel();
+}
+
+// Closes the socket when the current deadline passes; every pending operation
+// on the connection then fails and serve() ends.
+asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/) {
+    while (socket_.is_open()) {
+        timer_.expires_at(deadline_);
+        asio::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (socket_.is_open() && deadline_ <= Clock::now()) {
+            state_->log.debug("http connection timed out", {{"idle", idle_}});
+            close();
+        }
+    }
+}
+
+asio::awaitable<bool> Connection::send(const Response& response, bool keep_alive, bool with_body) {
+    const std::string head = serialize_head(response, keep_alive, http_date_now());
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    if (!with_body) buffers[1] = asio::const_buffer();
+    deadline_ = Clock::now() + state_->options.send_timeout;
+    asio::error_code ec;
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+}
+
+asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
+    const ServerOptions& options = state_->options;
+    std::string buffer;
+    try {
+        while (true) {
+            // Collect one request head.
+            idle_ = buffer.empty();
+            deadline_ = Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout);
+            std::size_t scanned = 0;
+            std::size_t head_end;
+            while ((head_end = find_head_end(buffer, scanned)) == std::string::npos) {
+                if (buffer.size() > options.limits.max_head_bytes) {
+                    co_await send(state_->render_error(431, "request head too large"), false, true);
+                    close();
+                    co_return;
+                }
+                if (idle_ && (draining_ || state_->draining.load())) {
+                    close();
+                    co_return;
+                }
+                scanned = buffer.size();
+                buffer.resize(scanned + kReadChunk);
+                asio::error_code ec;
+                const std::size_t n = co_await socket_.async_read_some(
+                    asio::buffer(buffer.data() + scanned, kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+                buffer.resize(scanned + n);
+                if (ec) {
+                    close();
+                    co_return;
+                }
+                if (idle_) {
+                    // The whole head must now arrive within header_timeout (slow clients).
+                    idle_ = false;
+                    deadline_ = Clock::now() + options.header_timeout;
+                }
+            }
+            idle_ = false;
+
+            ParseResult parsed = parse_request_head(std::string_view(buffer).substr(0, head_end), options.limits);
+            if (auto* err = std::get_if<ParseError>(&parsed)) {
+                state_->log.debug("http request rejected", {{"status", err->status}, {"reason", err->reason}});
+                co_await send(state_->render_error(err->status, err->reason), false, true);
+                close();
+                co_return;
+            }
+            const Request& request = std::get<Request>(parsed);
+            buffer.erase(0, head_end);
+
+            bool keep_alive = request.keep_alive();
+            Response response;
+            if (request.framing != BodyFraming::none) {
+                // No endpoint takes a request body yet; the unread body makes the
+                // connection unusable, so it is closed after the answer.
+                response = state_->render_error(501, "request bodies are not supported by this endpoint");
+                keep_alive = false;
+            } else {
+                try {
+                    response = state_->handler(request);
+                } catch (const std::exception& e) {
+                    state_->log.error("http handler failed", {{"method", request.method},
+                                                              {"path", request.path()},
+                                                              {"error", e.what()}});
+                    response = state_->render_error(500, "internal error");
+                }
+            }
+            keep_alive = keep_alive && !draining_ && !state_->draining.load();
+            state_->log.debug("http request", {{"method", request.method},
+                                               {"path", request.path()},
+                                               {"status", response.status}});
+            if (!co_await send(response, keep_alive, request.method != "HEAD") || !keep_alive) {
+                close();
+                co_return;
+            }
+        }
+    } catch (const std::exception& e) {
+        // Allocation failure or a bug: lose this connection, never the process.
+        state_->log.error("http connection failed", {{"error", e.what()}});
+        close();
+    }
+}
+
+}  // namespace shoal::http

@@ -1,0 +1,70 @@
+// The HTTP/1.1 server: an acceptor and its connections, spread over EventLoops.
+//
+// It knows nothing of S3: requests go to a Handler, and the responses to
+// requests it cannot parse come from an ErrorRenderer, both given by the
+// caller. Every connection has deadlines (whole head within header_timeout,
+// next request within idle_timeout, a response sent within send_timeout) so a
+// slow or silent client cannot hold resources for ever.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include <asio/ip/tcp.hpp>
+
+#include "core/http/request.hpp"
+#include "core/http/request_parser.hpp"
+#include "core/http/response.hpp"
+#include "core/log/logger.hpp"
+#include "core/runtime/event_loops.hpp"
+
+namespace shoal::http {
+
+using Handler = std::function<Response(const Request&)>;
+
+// Builds the response for a request rejected before it reached the Handler
+// (status is 400, 408, 414, 431, 501, 503 or 505).
+using ErrorRenderer = std::function<Response(int status, std::string_view reason)>;
+
+struct ServerOptions {
+    Limits limits;
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds send_timeout{60'000};
+    std::size_t max_connections = 1024;
+    int listen_backlog = 512;
+};
+
+class Server {
+public:
+    // The logger and the loops must outlive the server and every connection,
+    // that is, until the loops' threads have been joined.
+    Server(runtime::EventLoops& loops, ServerOptions options, log::Logger& log, Handler handler,
+           ErrorRenderer render_error);
+    ~Server();
+
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and starts accepting. Returns the bound endpoint (port 0 picks a
+    // free port). Throws std::system_error naming the address on failure.
+    asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint);
+
+    // Thread-safe. Stops accepting, closes idle connections and lets busy ones
+    // finish their current response, then close.
+    void shutdown();
+
+    std::size_t open_connections() const;
+
+    struct State;  // shared with connections, which may outlive the Server object
+
+private:
+    runtime::EventLoops& loops_;
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace shoal::http

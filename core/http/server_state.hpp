@@ -1,0 +1,39 @@
+// State shared by a Server and its connections. Internal to http/.
+// Held by shared_ptr: connections can outlive the Server object (their
+// coroutine frames are destroyed with the event loops).
+#pragma once
+
+#include <atomic>
+#include <vector>
+
+#include <asio/ip/tcp.hpp>
+
+#include "core/http/connection.hpp"
+#include "core/http/server.hpp"
+
+namespace shoal::http {
+
+struct Server::State {
+    State(runtime::EventLoops& loops_, ServerOptions options_, log::Logger& log_, Handler handler_,
+          ErrorRenderer render_error_)
+        : loops(loops_),
+          options(options_),
+          log(log_),
+          handler(std::move(handler_)),
+          render_error(std::move(render_error_)),
+          connections(loops_.size()),
+          acceptor(loops_.loop(0)) {}
+
+    runtime::EventLoops& loops;
+    const ServerOptions options;
+    log::Logger& log;
+    const Handler handler;
+    const ErrorRenderer render_error;
+
+    std::vector<ConnectionSet> connections;  // [loop index], each touched only on its loop
+    std::atomic<std::size_t> open_connections{0};
+    std::atomic<bool> draining{false};
+    asio::ip::tcp::acceptor acceptor;  // lives on loop 0
+};
+
+}  // namespace shoal::http

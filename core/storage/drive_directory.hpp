@@ -1,0 +1,37 @@
+// One data directory given to shoald (normally one per drive).
+//
+// Opening it creates the directory if missing, checks that it is a writable
+// directory, and takes an exclusive lock on "<dir>/.shoal.lock" that is held
+// until the object is destroyed, so two shoald processes can never write to
+// the same drive. Errors name the directory and the reason.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/runtime/unique_fd.hpp"
+
+namespace shoal::storage {
+
+class DriveError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class DriveDirectory {
+public:
+    static constexpr const char* kLockFileName = ".shoal.lock";
+
+    // Throws DriveError.
+    static DriveDirectory open(const std::filesystem::path& path);
+
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    DriveDirectory(std::filesystem::path path, runtime::UniqueFd lock) : path_(std::move(path)), lock_(std::move(lock)) {}
+
+    std::filesystem::path path_;  // absolute
+    runtime::UniqueFd lock_;
+};
+
+}  // namespace shoal::storage

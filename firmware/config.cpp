@@ -1,0 +1,313 @@
+#include "firmware/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include <asio/ip/address.hpp>
+#include <toml++/toml.h>
+
+namespace shoal::firmware {
+namespace {
+
+// Each setting parses its own text form. Values arrive as a list of strings:
+// one element for scalars; list settings (storage.drives) take several.
+using Values = std::vector<std::string>;
+// Returns an empty string on success, else what was expected.
+using Apply = std::string (*)(Config&, const Values&);
+
+enum class Kind { string, integer, duration, list };
+
+struct Setting {
+    std::string_view key;
+    Kind kind;
+    std::string_view default_text;
+    std::string_view help;
+    Apply apply;
+};
+
+std::optional<std::uint64_t> parse_uint(std::string_view text, std::uint64_t max) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n > max) return std::nullopt;
+    return n;
+}
+
+// "250ms", "10s", "5m", "1h"
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    const auto number = parse_uint(text.substr(0, digits), 1'000'000'000);
+    if (!number) return std::nullopt;
+    const std::string_view unit = text.substr(digits);
+    std::uint64_t ms_per_unit = 0;
+    if (unit == "ms") ms_per_unit = 1;
+    else if (unit == "s") ms_per_unit = 1000;
+    else if (unit == "m") ms_per_unit = 60'000;
+    else if (unit == "h") ms_per_unit = 3'600'000;
+    else return std::nullopt;
+    return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(*number * ms_per_unit));
+}
+
+std::string apply_address(Config& c, const Values& v) {
+    constexpr std::string_view expected = "HOST:PORT with a numeric IP address, e.g. 0.0.0.0:9000 or [::1]:9000";
+    const std::string_view text = v.at(0);
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return std::string(expected);
+    std::string_view host = text.substr(0, colon);
+    const auto port = parse_uint(text.substr(colon + 1), 65535);
+    if (!port) return std::string(expected);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "0.0.0.0";
+    if (host == "localhost") host = "127.0.0.1";
+    asio::error_code ec;
+    const auto address = asio::ip::make_address(std::string(host), ec);
+    if (ec) return std::string(expected);
+    c.listen_host = address.to_string();
+    c.listen_port = static_cast<std::uint16_t>(*port);
+    return {};
+}
+
+std::string apply_threads(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), 256);
+    if (!n) return "an integer from 0 (one per CPU) to 256";
+    c.threads = static_cast<std::size_t>(*n);
+    return {};
+}
+
+std::string apply_max_connections(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), 1'000'000);
+    if (!n || *n == 0) return "an integer from 1 to 1000000";
+    c.max_connections = static_cast<std::size_t>(*n);
+    return {};
+}
+
+template <std::chrono::milliseconds Config::*field>
+std::string apply_duration(Config& c, const Values& v) {
+    const auto d = parse_duration(v.at(0));
+    if (!d || d->count() == 0) return "a positive duration such as 500ms, 10s, 5m or 1h";
+    c.*field = *d;
+    return {};
+}
+
+std::string apply_drives(Config& c, const Values& v) {
+    if (v.empty()) return "at least one directory";
+    std::vector<std::filesystem::path> drives;
+    for (const std::string& d : v) {
+        if (d.empty()) return "non-empty directory paths";
+        drives.emplace_back(d);
+    }
+    c.drives = std::move(drives);
+    return {};
+}
+
+std::string apply_log_level(Config& c, const Values& v) {
+    const auto level = log::parse_level(v.at(0));
+    if (!level) return "one of debug, info, warn, error";
+    c.log_level = *level;
+    return {};
+}
+
+std::string apply_log_format(Config& c, const Values& v) {
+    const auto format = log::parse_format(v.at(0));
+    if (!format) return "one of text, json";
+    c.log_format = *format;
+    return {};
+}
+
+constexpr Setting kSettings[] = {
+    {"server.address", Kind::string, "0.0.0.0:9000", "address and port to serve S3 on (port 0: any free port)",
+     apply_address},
+    {"server.threads", Kind::integer, "0", "event-loop threads; 0 = one per CPU", apply_threads},
+    {"server.max_connections", Kind::integer, "1024", "open client connections at most; more are refused with 503",
+     apply_max_connections},
+    {"server.header_timeout", Kind::duration, "10s", "a request head must arrive whole within this",
+     apply_duration<&Config::header_timeout>},
+    {"server.idle_timeout", Kind::duration, "60s", "an idle keep-alive connection is closed after this",
+     apply_duration<&Config::idle_timeout>},
+    {"server.shutdown_grace", Kind::duration, "10s", "on SIGTERM, time given to requests in flight",
+     apply_duration<&Config::shutdown_grace>},
+    {"storage.drives", Kind::list, "[\"shoal-data\"]",
+     "data directories, one per drive (created if missing; env: comma-separated)", apply_drives},
+    {"log.level", Kind::string, "info", "debug, info, warn or error", apply_log_level},
+    {"log.format", Kind::string, "text", "text (human) or json (one object per line)", apply_log_format},
+};
+
+const Setting* find_setting(std::string_view key) {
+    for (const Setting& s : kSettings) {
+        if (s.key == key) return &s;
+    }
+    return nullptr;
+}
+
+std::string quoted(const Values& values) {
+    std::string out;
+    for (const std::string& v : values) {
+        if (!out.empty()) out += ", ";
+        out += '"' + v + '"';
+    }
+    return out;
+}
+
+void apply(Config& config, const Setting& setting, const Values& values, const std::string& origin) {
+    const std::string expected = setting.apply(config, values);
+    if (!expected.empty()) {
+        throw ConfigError(std::string(setting.key) + ": expected " + expected + ", got " + quoted(values) +
+                          " (" + origin + ")");
+    }
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError("config file " + path.string() + ": cannot read: " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Turns one TOML value into the text form the setting parses, checking its TOML type.
+std::optional<Values> toml_values(const Setting& setting, const toml::node& node) {
+    switch (setting.kind) {
+        case Kind::string:
+        case Kind::duration:
+            if (const auto* s = node.as_string()) return Values{s->get()};
+            return std::nullopt;
+        case Kind::integer:
+            if (const auto* i = node.as_integer()) return Values{std::to_string(i->get())};
+            return std::nullopt;
+        case Kind::list: {
+            const auto* array = node.as_array();
+            if (array == nullptr) return std::nullopt;
+            Values values;
+            for (const toml::node& element : *array) {
+                const auto* s = element.as_string();
+                if (s == nullptr) return std::nullopt;
+                values.push_back(s->get());
+            }
+            return values;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view toml_type_wanted(Kind kind) {
+    switch (kind) {
+        case Kind::string: return "a string";
+        case Kind::duration: return "a duration string such as \"10s\"";
+        case Kind::integer: return "an integer";
+        case Kind::list: return "an array of strings";
+    }
+    return "";
+}
+
+void apply_file(Config& config, const std::filesystem::path& path) {
+    const std::string text = read_file(path);
+    toml::table root;
+    try {
+        root = toml::parse(text, path.string());
+    } catch (const toml::parse_error& e) {
+        throw ConfigError("config file " + path.string() + " line " + std::to_string(e.source().begin.line) +
+                          ": " + std::string(e.description()));
+    }
+    for (const auto& [section, section_node] : root) {
+        const auto* table = section_node.as_table();
+        const auto where = [&](const toml::node& n) {
+            return "config file " + path.string() + " line " + std::to_string(n.source().begin.line);
+        };
+        if (table == nullptr) {
+            throw ConfigError(std::string(section.str()) + ": unknown key (" + where(section_node) + ")");
+        }
+        for (const auto& [name, node] : *table) {
+            const std::string key = std::string(section.str()) + "." + std::string(name.str());
+            const Setting* setting = find_setting(key);
+            if (setting == nullptr) throw ConfigError(key + ": unknown key (" + where(node) + ")");
+            const auto values = toml_values(*setting, node);
+            if (!values) {
+                throw ConfigError(key + ": expected " + std::string(toml_type_wanted(setting->kind)) + " (" +
+                                  where(node) + ")");
+            }
+            apply(config, *setting, *values, where(node));
+        }
+    }
+}
+
+Values split_list(std::string_view text) {
+    Values values;
+    while (true) {
+        const std::size_t comma = text.find(',');
+        values.emplace_back(text.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return values;
+}
+
+}  // namespace
+
+std::string environment_name(std::string_view key) {
+    std::string name = "SHOAL_";
+    for (char c : key) {
+        if (c == '.') name += '_';
+        else if (c >= 'a' && c <= 'z') name += static_cast<char>(c - 'a' + 'A');
+        else name += c;
+    }
+    return name;
+}
+
+LoadedConfig load_config(const ConfigSources& sources) {
+    LoadedConfig loaded;
+    Config& config = loaded.config;
+
+    if (sources.file) apply_file(config, *sources.file);
+
+    // Variables that are not settings but that shoald reads elsewhere.
+    constexpr std::string_view kOtherVariables[] = {"SHOAL_CONFIG"};
+    for (const auto& [name, value] : sources.environment) {
+        if (name.rfind("SHOAL_", 0) != 0) continue;
+        const Setting* match = nullptr;
+        for (const Setting& s : kSettings) {
+            if (environment_name(s.key) == name) match = &s;
+        }
+        if (match != nullptr) {
+            const Values values = match->kind == Kind::list ? split_list(value) : Values{value};
+            apply(config, *match, values, "environment variable " + name);
+        } else if (std::find(std::begin(kOtherVariables), std::end(kOtherVariables), name) ==
+                   std::end(kOtherVariables)) {
+            loaded.warnings.push_back("unknown environment variable " + name + " ignored");
+        }
+    }
+
+    // Flags: repeated list flags (positional directories) accumulate.
+    std::map<std::string, Values> lists;
+    for (const auto& [key, value] : sources.flags) {
+        const Setting* setting = find_setting(key);
+        if (setting == nullptr) throw ConfigError(key + ": unknown setting (command line)");
+        if (setting->kind == Kind::list) {
+            lists[key].push_back(value);
+        } else {
+            apply(config, *setting, Values{value}, "command line");
+        }
+    }
+    for (const auto& [key, values] : lists) apply(config, *find_setting(key), values, "command line");
+
+    return loaded;
+}
+
+std::string describe_settings() {
+    std::string out;
+    for (const Setting& s : kSettings) {
+        std::string line = "  " + std::string(s.key);
+        line.resize(std::max<std::size_t>(line.size() + 1, 26), ' ');
+        line += environment_name(s.key);
+        line.resize(std::max<std::size_t>(line.size() + 1, 56), ' ');
+        line += "default " + std::string(s.default_text) + "\n      " + std::string(s.help) + "\n";
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace shoal::firmware

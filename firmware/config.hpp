@@ -1,0 +1,65 @@
+// shoald's configuration: defaults, overridden by a TOML file, then by SHOAL_*
+// environment variables, then by command-line flags (each layer wins over the
+// ones before it). Every value is validated; an error names the setting's key
+// and where the bad value came from. docs/configuration.md lists every key.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/log/logger.hpp"
+
+namespace shoal::firmware {
+
+struct Config {
+    // [server]
+    std::string listen_host = "0.0.0.0";  // numeric IPv4/IPv6 address
+    std::uint16_t listen_port = 9000;
+    std::size_t threads = 0;  // event loops; 0 = one per CPU
+    std::size_t max_connections = 1024;
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds shutdown_grace{10'000};
+    // [storage]
+    std::vector<std::filesystem::path> drives{"shoal-data"};
+    // [log]
+    log::Level log_level = log::Level::info;
+    log::Format log_format = log::Format::text;
+};
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Where values come from, gathered by main(); the loader itself touches no
+// global state, so tests hand it whatever they like.
+struct ConfigSources {
+    std::optional<std::filesystem::path> file;                 // --config, else SHOAL_CONFIG
+    std::map<std::string, std::string> environment;            // every variable; SHOAL_* are read
+    std::vector<std::pair<std::string, std::string>> flags;    // setting key -> value, in order
+};
+
+struct LoadedConfig {
+    Config config;
+    std::vector<std::string> warnings;  // e.g. unknown SHOAL_* variables, logged by the caller
+};
+
+// Throws ConfigError.
+LoadedConfig load_config(const ConfigSources& sources);
+
+// "server.threads" -> "SHOAL_SERVER_THREADS"
+std::string environment_name(std::string_view key);
+
+// One line per setting: key, environment variable, default and meaning (for --help and docs).
+std::string describe_settings();
+
+}  // namespace shoal::firmware

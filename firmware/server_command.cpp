@@ -1,0 +1,112 @@
+#include "firmware/server_command.hpp"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <asio/ip/address.hpp>
+
+#include "core/api/router.hpp"
+#include "core/http/server.hpp"
+#include "core/runtime/event_loops.hpp"
+#include "core/s3/errors.hpp"
+#include "core/storage/drive_directory.hpp"
+#include "firmware/build_info.hpp"
+
+namespace shoal::firmware {
+namespace {
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+    const std::string host = ep.address().to_string();
+    return (ep.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(ep.port());
+}
+
+http::ServerOptions http_options(const Config& config) {
+    http::ServerOptions options;
+    options.header_timeout = config.header_timeout;
+    options.idle_timeout = config.idle_timeout;
+    options.max_connections = config.max_connections;
+    return options;
+}
+
+sigset_t shutdown_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+// Waits for a second signal or the deadline, whichever comes first;
+// returns true if the loops finished on their own.
+bool drain(runtime::EventLoops& loops, std::chrono::milliseconds grace) {
+    const sigset_t signals = shutdown_signals();
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (!loops.wait_finished(std::chrono::milliseconds(50))) {
+        const timespec no_wait{0, 0};
+        if (std::chrono::steady_clock::now() >= deadline || sigtimedwait(&signals, nullptr, &no_wait) > 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+int run_server(const Config& config, log::Logger& log) {
+    const BuildInfo& info = build_info();
+    log.info("shoald starting", {{"version", info.version}, {"revision", info.revision}, {"target", target_arch()}});
+
+    std::vector<storage::DriveDirectory> drives;
+    try {
+        for (const auto& path : config.drives) {
+            drives.push_back(storage::DriveDirectory::open(path));
+            log.info("drive ready", {{"path", drives.back().path().string()}});
+        }
+    } catch (const storage::DriveError& e) {
+        log.error("cannot open drive", {{"error", e.what()}});
+        return 1;
+    }
+
+    runtime::EventLoops loops(config.threads);
+    api::Router router;
+    http::Server server(
+        loops, http_options(config), log, [&router](const http::Request& r) { return router.handle(r); },
+        s3::transport_error);
+
+    asio::ip::tcp::endpoint bound;
+    try {
+        bound = server.listen({asio::ip::make_address(config.listen_host), config.listen_port});
+    } catch (const std::system_error& e) {
+        log.error("cannot start server", {{"error", e.what()}});
+        return 1;
+    }
+    loops.start();
+    log.info("listening", {{"address", endpoint_text(bound)},
+                           {"url", "http://" + endpoint_text(bound)},
+                           {"threads", loops.size()},
+                           {"drives", drives.size()}});
+
+    const sigset_t signals = shutdown_signals();
+    int signal_number = 0;
+    while (sigwait(&signals, &signal_number) != 0) {
+    }
+    log.info("shutting down", {{"signal", std::string(sigabbrev_np(signal_number))},
+                               {"open_connections", server.open_connections()}});
+
+    server.shutdown();
+    loops.release();
+    const bool clean = drain(loops, config.shutdown_grace);
+    if (!clean) {
+        log.warn("shutdown grace period over, closing remaining connections",
+                 {{"open_connections", server.open_connections()}});
+        loops.stop();
+    }
+    loops.join();
+    log.info("stopped", {{"clean", clean}});
+    return 0;
+}
+
+}  // namespace shoal::firmware

@@ -1,0 +1,10 @@
+// `shoald version`: what this binary is, for bug reports and fleet inventories.
+#pragma once
+
+#include <string>
+
+namespace shoal::firmware {
+
+std::string version_text();
+
+}  // namespace shoal::firmware

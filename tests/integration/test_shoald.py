@@ -1,0 +1,331 @@
+#!/usr/bin/python3
+"""Integration tests for the shoald process itself: start-up, the health
+endpoint, HTTP behaviour, configuration errors and clean shutdown.
+
+Runs the real binary, natively or through qemu-user (--emulator), on a free
+loopback port that shoald picks itself (port 0) and reports in its log.
+"""
+import argparse
+import http.client
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+ARGS = None
+# Emulated start-up is slow; generous but bounded.
+START_TIMEOUT = 60
+
+
+def shoald_cmd(*args):
+    return shlex.split(ARGS.emulator) + [ARGS.shoald, *args]
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOAL_")}
+    env.update(extra)
+    return env
+
+
+class Daemon:
+    """A running shoald whose stderr is collected on a thread."""
+
+    def __init__(self, *flags, drives=None, env=None, cwd=None):
+        self.data = tempfile.TemporaryDirectory(prefix="shoald-it-")
+        if drives is None:
+            drives = [os.path.join(self.data.name, "d1")]
+        argv = shoald_cmd("server", "--address", "127.0.0.1:0", *flags, *drives)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     env=env if env is not None else clean_env(), cwd=cwd)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.port = None
+        self.connections = []
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            with self.cond:
+                self.lines.append(raw.decode("utf-8", "replace"))
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_for_line(self, pattern, timeout=START_TIMEOUT):
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    m = regex.search(line)
+                    if m:
+                        return m
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
+                    raise AssertionError("no log line matching %r; log so far:\n%s" % (pattern, self.log()))
+                self.cond.wait(min(remaining, 0.2))
+
+    def wait_listening(self):
+        m = self.wait_for_line(r"listening address=127\.0\.0\.1:(\d+)")
+        self.port = int(m.group(1))
+        return self.port
+
+    def connection(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.connections.append(conn)
+        return conn
+
+    def log(self):
+        with self.cond:
+            return "".join(self.lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=START_TIMEOUT):
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=timeout)
+        self.reader.join(timeout=10)
+        return code
+
+    def close(self):
+        for conn in self.connections:
+            conn.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stderr.close()
+        self.data.cleanup()
+
+
+class Lifecycle(unittest.TestCase):
+    def setUp(self):
+        self.daemon = Daemon("--threads", "2")
+        self.daemon.wait_listening()
+
+    def tearDown(self):
+        self.daemon.close()
+
+    def test_health_live_answers_200(self):
+        conn = self.daemon.connection()
+        conn.request("GET", "/health/live")
+        resp = conn.getresponse()
+        self.assertEqual(resp.status, 200)
+        self.assertEqual(resp.read(), b"")
+        self.assertEqual(resp.getheader("Server"), "Shoal")
+        self.assertIsNotNone(resp.getheader("Date"))
+
+    def test_head_has_no_body_and_keep_alive_reuses_the_connection(self):
+        conn = self.daemon.connection()
+        for method in ("HEAD", "GET", "HEAD", "GET"):
+            conn.request(method, "/health/live")
+            resp = conn.getresponse()
+            self.assertEqual(resp.status, 200)
+            resp.read()
+            self.assertEqual(resp.getheader("Connection"), "keep-alive")
+        local = conn.sock.getsockname()
+        conn.request("GET", "/health/live")
+        conn.getresponse().read()
+        self.assertEqual(conn.sock.getsockname(), local, "a new connection was opened")
+
+    def test_unknown_paths_get_an_s3_error(self):
+        conn = self.daemon.connection()
+        conn.request("GET", "/some-bucket/some-key")
+        resp = conn.getresponse()
+        body = resp.read().decode()
+        self.assertEqual(resp.status, 501)
+        self.assertIn("<Code>NotImplemented</Code>", body)
+        self.assertEqual(resp.getheader("Content-Type"), "application/xml")
+
+    def test_wrong_method_on_health(self):
+        conn = self.daemon.connection()
+        conn.request("DELETE", "/health/live")
+        resp = conn.getresponse()
+        resp.read()
+        self.assertEqual(resp.status, 405)
+        self.assertEqual(resp.getheader("Allow"), "GET, HEAD")
+
+    def raw_exchange(self, payload):
+        with socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30) as s:
+            s.sendall(payload)
+            chunks = []
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    break
+                chunks.append(data)
+            return b"".join(chunks)
+
+    def test_malformed_request_gets_400_and_close(self):
+        reply = self.raw_exchange(b"GARBAGE\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 "), reply)
+        self.assertIn(b"Connection: close", reply)
+        self.assertIn(b"<Code>BadRequest</Code>", reply)
+
+    def test_oversized_head_gets_431(self):
+        reply = self.raw_exchange(b"GET /health/live HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 431 "), reply[:100])
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        reply = self.raw_exchange(b"GET /health/live HTTP/1.1\r\n\r\n"
+                                  b"GET /nope HTTP/1.1\r\n\r\n"
+                                  b"GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n")
+        statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", reply)
+        self.assertEqual(statuses, [b"200", b"501", b"200"])
+
+    def test_sigterm_exits_cleanly_with_open_idle_connection(self):
+        idle = socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30)
+        conn = self.daemon.connection()
+        conn.request("GET", "/health/live")
+        conn.getresponse().read()
+        code = self.daemon.stop(signal.SIGTERM)
+        self.assertEqual(code, 0, self.daemon.log())
+        log = self.daemon.log()
+        self.assertIn("shutting down signal=TERM", log)
+        self.assertIn("stopped clean=true", log)
+        # The idle connection was closed by the server, not left hanging.
+        self.assertEqual(idle.recv(1), b"")
+        idle.close()
+
+    def test_sigint_exits_cleanly(self):
+        self.assertEqual(self.daemon.stop(signal.SIGINT), 0, self.daemon.log())
+        self.assertIn("shutting down signal=INT", self.daemon.log())
+
+    def test_second_instance_on_same_drive_is_refused(self):
+        drive = os.path.join(self.daemon.data.name, "d1")
+        other = subprocess.run(shoald_cmd("server", "--address", "127.0.0.1:0", drive),
+                               capture_output=True, env=clean_env(), timeout=START_TIMEOUT)
+        self.assertEqual(other.returncode, 1)
+        self.assertIn(b"in use by another shoald process", other.stderr)
+
+
+class Timeouts(unittest.TestCase):
+    def test_slow_client_is_disconnected_after_header_timeout(self):
+        env = clean_env(SHOAL_SERVER_HEADER_TIMEOUT="500ms", SHOAL_SERVER_IDLE_TIMEOUT="1s")
+        daemon = Daemon(env=env)
+        try:
+            port = daemon.wait_listening()
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                s.sendall(b"GET /health/live HTTP/1.1\r\nX-Slow: ")
+                start = time.monotonic()
+                self.assertEqual(s.recv(1), b"")  # closed by the server
+                self.assertLess(time.monotonic() - start, 20)
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+                start = time.monotonic()
+                self.assertEqual(s.recv(1), b"")  # idle connection closed
+                self.assertGreater(time.monotonic() - start, 0.5)
+            self.assertEqual(daemon.stop(), 0)
+        finally:
+            daemon.close()
+
+
+class Configuration(unittest.TestCase):
+    def run_shoald(self, *args, env=None):
+        return subprocess.run(shoald_cmd(*args), capture_output=True, timeout=START_TIMEOUT,
+                              env=env if env is not None else clean_env())
+
+    def test_bad_config_file_names_the_key(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "shoal.toml")
+            with open(path, "w") as f:
+                f.write('[server]\nthreads = "lots"\n')
+            r = self.run_shoald("server", "--config", path, os.path.join(d, "data"))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"server.threads", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(d, "data")), "nothing is created on a config error")
+
+    def test_unknown_key_in_config_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "shoal.toml")
+            with open(path, "w") as f:
+                f.write('[log]\nlevle = "debug"\n')
+            r = self.run_shoald("server", "--config", path, d)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"log.levle: unknown key", r.stderr)
+
+    def test_config_file_from_environment(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "shoal.toml")
+            with open(path, "w") as f:
+                f.write('[log]\nformat = "yaml"\n')
+            r = self.run_shoald("server", d, env=clean_env(SHOAL_CONFIG=path))
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"log.format", r.stderr)
+
+    def test_bad_environment_value_names_the_key(self):
+        r = self.run_shoald("server", env=clean_env(SHOAL_SERVER_ADDRESS="nowhere"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"server.address", r.stderr)
+        self.assertIn(b"SHOAL_SERVER_ADDRESS", r.stderr)
+
+    def test_bad_flag_value_names_the_key(self):
+        r = self.run_shoald("server", "--log-level", "chatty")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"log.level", r.stderr)
+
+    def test_unknown_option_is_a_usage_error(self):
+        r = self.run_shoald("server", "--no-such-flag")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"unknown option '--no-such-flag'", r.stderr)
+
+    def test_config_file_and_json_logs(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "shoal.toml")
+            with open(path, "w") as f:
+                f.write('[server]\naddress = "127.0.0.1:0"\nthreads = 1\n'
+                        '[log]\nformat = "json"\n[storage]\ndrives = ["%s"]\n' % os.path.join(d, "data"))
+            daemon = Daemon("--config", path, drives=[])
+            try:
+                m = daemon.wait_for_line(r'"msg":"listening","address":"127\.0\.0\.1:(\d+)"')
+                self.assertIn('"threads":1', m.string)
+                self.assertEqual(daemon.stop(), 0)
+            finally:
+                daemon.close()
+
+    def test_port_in_use_fails_with_the_address(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            s.listen(1)
+            port = s.getsockname()[1]
+            with tempfile.TemporaryDirectory() as d:
+                r = self.run_shoald("server", "--address", "127.0.0.1:%d" % port, d)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn(("cannot listen on 127.0.0.1:%d" % port).encode(), r.stderr)
+
+
+class Commands(unittest.TestCase):
+    def test_version(self):
+        r = subprocess.run(shoald_cmd("version"), capture_output=True, timeout=START_TIMEOUT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertRegex(out, r"^shoald \d+\.\d+\.\d+\n")
+        self.assertRegex(out, r"\nrevision:\s+\S+")
+        self.assertRegex(out, r"\nbuild type:\s+\S+")
+        self.assertRegex(out, r"\nlibraries:\s+LMDB \d")
+        if ARGS.expect_arch:
+            self.assertRegex(out, r"\ntarget:\s+" + re.escape(ARGS.expect_arch))
+
+    def test_help(self):
+        r = subprocess.run(shoald_cmd("--help"), capture_output=True, timeout=START_TIMEOUT)
+        self.assertEqual(r.returncode, 0)
+        self.assertIn(b"shoald server", r.stdout)
+        self.assertIn(b"SHOAL_SERVER_ADDRESS", r.stdout)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shoald", required=True)
+    parser.add_argument("--emulator", default="")
+    parser.add_argument("--expect-arch", default="")
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest)
+
+
+if __name__ == "__main__":
+    main()
