@@ -21,9 +21,12 @@ done
 # Libraries the engine links against; the cross builds need them per architecture.
 target_libs=(liblmdb-dev libjerasure-dev libgf-complete-dev libmbedtls-dev libtomlplusplus-dev)
 
+# Architecture-specific libraries are named with the native architecture:
+# once arm64/armhf copies are installed, an unqualified name is ambiguous.
+native=$(dpkg --print-architecture)
 host_pkgs=(
   g++ cmake ninja-build pkg-config file git
-  libasio-dev catch2 "${target_libs[@]}"
+  libasio-dev catch2 "${target_libs[@]/%/:$native}"
   python3 curl procps
 )
 cross_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
