@@ -129,6 +129,8 @@ constexpr Setting kSettings[] = {
      apply_duration<&Config::header_timeout>},
     {"server.idle_timeout", Kind::duration, "60s", "an idle keep-alive connection is closed after this",
      apply_duration<&Config::idle_timeout>},
+    {"server.body_timeout", Kind::duration, "60s", "a request body that sends nothing for this long is dropped",
+     apply_duration<&Config::body_timeout>},
     {"server.shutdown_grace", Kind::duration, "10s", "on SIGTERM, time given to requests in flight",
      apply_duration<&Config::shutdown_grace>},
     {"storage.drives", Kind::list, "[\"shoal-data\"]",

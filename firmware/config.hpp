@@ -27,6 +27,7 @@ struct Config {
     std::size_t max_connections = 1024;
     std::chrono::milliseconds header_timeout{10'000};
     std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds body_timeout{60'000};
     std::chrono::milliseconds shutdown_grace{10'000};
     // [storage]
     std::vector<std::filesystem::path> drives{"shoal-data"};

@@ -27,6 +27,7 @@ http::ServerOptions http_options(const Config& config) {
     http::ServerOptions options;
     options.header_timeout = config.header_timeout;
     options.idle_timeout = config.idle_timeout;
+    options.body_timeout = config.body_timeout;
     options.max_connections = config.max_connections;
     return options;
 }
@@ -73,7 +74,7 @@ int run_server(const Config& config, log::Logger& log) {
     runtime::EventLoops loops(config.threads);
     api::Router router;
     http::Server server(
-        loops, http_options(config), log, [&router](const http::Request& r) { return router.handle(r); },
+        loops, http_options(config), log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
         s3::transport_error);
 
     asio::ip::tcp::endpoint bound;

@@ -22,7 +22,11 @@ http::Response health_live(const http::Request& request) {
 
 }  // namespace
 
-http::Response Router::handle(const http::Request& request) const {
+asio::awaitable<void> Router::handle(http::Exchange& exchange) const {
+    co_await exchange.respond(route(exchange.request()));
+}
+
+http::Response Router::route(const http::Request& request) const {
     if (request.path() == "/health/live") return health_live(request);
     return s3::error_response(501, "NotImplemented", "this operation is not implemented yet", request.path());
 }

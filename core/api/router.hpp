@@ -4,14 +4,19 @@
 // NotImplemented error until the S3 operations land.
 #pragma once
 
-#include "core/http/request.hpp"
+#include <asio/awaitable.hpp>
+
+#include "core/http/exchange.hpp"
 #include "core/http/response.hpp"
 
 namespace shoal::api {
 
 class Router {
 public:
-    http::Response handle(const http::Request& request) const;
+    asio::awaitable<void> handle(http::Exchange& exchange) const;
+
+    // The answer to a request that needs no body streaming.
+    http::Response route(const http::Request& request) const;
 };
 
 }  // namespace shoal::api

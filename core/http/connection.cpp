@@ -9,6 +9,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "core/http/exchange.hpp"
 #include "core/http/server_state.hpp"
 
 namespace shoal::http {
@@ -66,14 +67,72 @@ asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/)
     }
 }
 
-asio::awaitable<bool> Connection::send(const Response& response, bool keep_alive, bool with_body) {
-    const std::string head = serialize_head(response, keep_alive, http_date_now());
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
-    if (!with_body) buffers[1] = asio::const_buffer();
+asio::awaitable<std::size_t> Connection::read_some(std::span<char> out) {
+    deadline_ = Clock::now() + state_->options.body_timeout;
+    asio::error_code ec;
+    const std::size_t n =
+        co_await socket_.async_read_some(asio::buffer(out.data(), out.size()), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::eof) co_return 0;
+    if (ec) throw ConnectionLost("read failed: " + ec.message());
+    co_return n;
+}
+
+asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
     deadline_ = Clock::now() + state_->options.send_timeout;
     asio::error_code ec;
     co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    co_return !ec;
+    if (ec) throw ConnectionLost("write failed: " + ec.message());
+}
+
+// Answers a request the server rejects itself; the connection closes after it.
+asio::awaitable<void> Connection::send_error(int status, std::string_view reason) {
+    const Response response = state_->render_error(status, reason);
+    const std::string head = serialize_head(response.status, response.headers,
+                                            BodyFrame::of_length(response.body.size()), false, http_date_now());
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
+    try {
+        co_await write_all(buffers);
+    } catch (const ConnectionLost&) {
+        // The client is gone; nothing more to tell it.
+    }
+}
+
+asio::awaitable<bool> Connection::exchange(const Request& request, std::string& buffer) {
+    const bool draining = draining_ || state_->draining.load();
+    Exchange exchange(*this, request, buffer, draining);
+    std::optional<std::pair<int, std::string>> failure;  // answered after the handler unwinds
+    try {
+        co_await state_->handler(exchange);
+    } catch (const BodyError& e) {
+        failure.emplace(e.status(), e.what());
+    } catch (const ConnectionLost& e) {
+        state_->log.debug("http connection lost", {{"path", request.path()}, {"error", e.what()}});
+        co_return false;
+    } catch (const std::exception& e) {
+        state_->log.error("http handler failed",
+                          {{"method", request.method}, {"path", request.path()}, {"error", e.what()}});
+        failure.emplace(500, "internal error");
+    }
+    if (failure) {
+        state_->log.debug("http request failed", {{"path", request.path()},
+                                                  {"status", failure->first}, {"reason", failure->second}});
+        if (!exchange.response_started()) co_await send_error(failure->first, failure->second);
+        co_return false;
+    }
+    if (!exchange.response_started()) {
+        state_->log.error("http handler sent no response", {{"method", request.method}, {"path", request.path()}});
+        co_await send_error(500, "internal error");
+        co_return false;
+    }
+    state_->log.debug("http request", {{"method", request.method},
+                                       {"path", request.path()},
+                                       {"status", exchange.response_status()}});
+    if (!exchange.response_finished() || !exchange.keep_alive()) co_return false;
+    try {
+        co_return co_await exchange.discard_rest_of_body();
+    } catch (const std::exception&) {
+        co_return false;
+    }
 }
 
 asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
@@ -88,7 +147,7 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
             std::size_t head_end;
             while ((head_end = find_head_end(buffer, scanned)) == std::string::npos) {
                 if (buffer.size() > options.limits.max_head_bytes) {
-                    co_await send(state_->render_error(431, "request head too large"), false, true);
+                    co_await send_error(431, "request head too large");
                     close();
                     co_return;
                 }
@@ -117,35 +176,12 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
             ParseResult parsed = parse_request_head(std::string_view(buffer).substr(0, head_end), options.limits);
             if (auto* err = std::get_if<ParseError>(&parsed)) {
                 state_->log.debug("http request rejected", {{"status", err->status}, {"reason", err->reason}});
-                co_await send(state_->render_error(err->status, err->reason), false, true);
+                co_await send_error(err->status, err->reason);
                 close();
                 co_return;
             }
-            const Request& request = std::get<Request>(parsed);
             buffer.erase(0, head_end);
-
-            bool keep_alive = request.keep_alive();
-            Response response;
-            if (request.framing != BodyFraming::none) {
-                // No endpoint takes a request body yet; the unread body makes the
-                // connection unusable, so it is closed after the answer.
-                response = state_->render_error(501, "request bodies are not supported by this endpoint");
-                keep_alive = false;
-            } else {
-                try {
-                    response = state_->handler(request);
-                } catch (const std::exception& e) {
-                    state_->log.error("http handler failed", {{"method", request.method},
-                                                              {"path", request.path()},
-                                                              {"error", e.what()}});
-                    response = state_->render_error(500, "internal error");
-                }
-            }
-            keep_alive = keep_alive && !draining_ && !state_->draining.load();
-            state_->log.debug("http request", {{"method", request.method},
-                                               {"path", request.path()},
-                                               {"status", response.status}});
-            if (!co_await send(response, keep_alive, request.method != "HEAD") || !keep_alive) {
+            if (!co_await exchange(std::get<Request>(parsed), buffer)) {
                 close();
                 co_return;
             }

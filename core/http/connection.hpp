@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_set>
 
@@ -35,13 +36,22 @@ public:
     void drain();
 
 private:
+    friend class Exchange;
+
     using Clock = std::chrono::steady_clock;
 
     // Each coroutine holds `self` so the connection lives as long as either runs.
     asio::awaitable<void> serve(std::shared_ptr<Connection> self);
     asio::awaitable<void> watchdog(std::shared_ptr<Connection> self);
-    asio::awaitable<bool> send(const Response& response, bool keep_alive, bool with_body);
+    asio::awaitable<void> send_error(int status, std::string_view reason);
+    // Runs the handler on one request; returns whether the connection stays open.
+    asio::awaitable<bool> exchange(const Request& request, std::string& buffer);
     void close();
+
+    // For Exchange: body reads (0 at end of stream) and writes, each under a deadline.
+    // Both throw ConnectionLost when the socket fails.
+    asio::awaitable<std::size_t> read_some(std::span<char> out);
+    asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers);
 
     asio::ip::tcp::socket socket_;
     asio::steady_timer timer_;

@@ -7,6 +7,7 @@ namespace shoal::http {
 std::string_view reason_phrase(int status) {
     switch (status) {
         case 100: return "Continue";
+        case 201: return "Created";
         case 200: return "OK";
         case 204: return "No Content";
         case 206: return "Partial Content";
@@ -30,27 +31,33 @@ std::string_view reason_phrase(int status) {
     }
 }
 
-std::string serialize_head(const Response& response, bool keep_alive, std::string_view date) {
+bool status_has_no_body(int status) { return status < 200 || status == 204 || status == 304; }
+
+std::string serialize_head(int status, const std::vector<Header>& headers, BodyFrame frame, bool keep_alive,
+                           std::string_view date) {
     std::string out;
     out.reserve(256);
     out += "HTTP/1.1 ";
-    out += std::to_string(response.status);
+    out += std::to_string(status);
     out += ' ';
-    out += reason_phrase(response.status);
+    out += reason_phrase(status);
     out += "\r\nServer: Shoal\r\nDate: ";
     out += date;
     out += "\r\n";
-    for (const Header& h : response.headers) {
+    for (const Header& h : headers) {
         out += h.name;
         out += ": ";
         out += h.value;
         out += "\r\n";
     }
-    const bool no_body_status = response.status < 200 || response.status == 204 || response.status == 304;
-    if (!no_body_status) {
-        out += "Content-Length: ";
-        out += std::to_string(response.body.size());
-        out += "\r\n";
+    if (!status_has_no_body(status)) {
+        if (frame.kind == BodyFrame::length) {
+            out += "Content-Length: ";
+            out += std::to_string(frame.bytes);
+            out += "\r\n";
+        } else if (frame.kind == BodyFrame::chunked) {
+            out += "Transfer-Encoding: chunked\r\n";
+        }
     }
     out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
     return out;

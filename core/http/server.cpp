@@ -24,7 +24,8 @@ std::string to_string(const asio::ip::tcp::endpoint& ep) {
 // Answers a connection over the limit and closes it, without a coroutine of its own.
 void refuse(asio::ip::tcp::socket& socket, Server::State& state) {
     const Response response = state.render_error(503, "too many open connections");
-    const std::string head = serialize_head(response, false, http_date_now());
+    const std::string head = serialize_head(response.status, response.headers,
+                                            BodyFrame::of_length(response.body.size()), false, http_date_now());
     std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(response.body)};
     asio::error_code ignored;
     socket.non_blocking(true, ignored);

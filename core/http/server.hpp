@@ -3,8 +3,9 @@
 // It knows nothing of S3: requests go to a Handler, and the responses to
 // requests it cannot parse come from an ErrorRenderer, both given by the
 // caller. Every connection has deadlines (whole head within header_timeout,
-// next request within idle_timeout, a response sent within send_timeout) so a
-// slow or silent client cannot hold resources for ever.
+// next request within idle_timeout, each body read and response write making
+// progress within body_timeout / send_timeout) so a slow or silent client
+// cannot hold resources for ever.
 #pragma once
 
 #include <atomic>
@@ -14,8 +15,10 @@
 #include <memory>
 #include <string_view>
 
+#include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 
+#include "core/http/exchange.hpp"
 #include "core/http/request.hpp"
 #include "core/http/request_parser.hpp"
 #include "core/http/response.hpp"
@@ -24,17 +27,21 @@
 
 namespace shoal::http {
 
-using Handler = std::function<Response(const Request&)>;
+// Answers one exchange. It runs on the connection's event loop: it must not
+// block (disk I/O goes to a thread pool). Exceptions other than BodyError and
+// ConnectionLost are logged and answered 500 if no response has started.
+using Handler = std::function<asio::awaitable<void>(Exchange&)>;
 
-// Builds the response for a request rejected before it reached the Handler
-// (status is 400, 408, 414, 431, 501, 503 or 505).
+// Builds the response for a request the server rejects itself (status 400,
+// 408, 414, 431, 500, 501, 503 or 505), e.g. a malformed head or body.
 using ErrorRenderer = std::function<Response(int status, std::string_view reason)>;
 
 struct ServerOptions {
     Limits limits;
     std::chrono::milliseconds header_timeout{10'000};
     std::chrono::milliseconds idle_timeout{60'000};
-    std::chrono::milliseconds send_timeout{60'000};
+    std::chrono::milliseconds body_timeout{60'000};  // a request body must progress within this
+    std::chrono::milliseconds send_timeout{60'000};  // a response write must progress within this
     std::size_t max_connections = 1024;
     int listen_backlog = 512;
 };

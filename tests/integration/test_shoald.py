@@ -178,6 +178,31 @@ class Lifecycle(unittest.TestCase):
         statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", reply)
         self.assertEqual(statuses, [b"200", b"501", b"200"])
 
+    def test_small_unread_body_is_skipped_and_connection_reused(self):
+        with socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30) as s:
+            s.sendall(b"PUT /health/live HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789"
+                      b"GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while True:
+                data = s.recv(65536)
+                if not data:
+                    break
+                reply += data
+        self.assertEqual(re.findall(rb"HTTP/1\.1 (\d{3}) ", reply), [b"405", b"200"])
+        self.assertIn(b"Connection: keep-alive", reply.split(b"\r\n\r\n")[0])
+
+    def test_unread_body_behind_100_continue_closes_the_connection(self):
+        reply = self.raw_exchange(b"PUT /health/live HTTP/1.1\r\nContent-Length: 5\r\n"
+                                  b"Expect: 100-continue\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 405 "), reply)  # no "100 Continue" first
+        self.assertIn(b"Connection: close", reply)
+
+    def test_unread_chunked_body_closes_the_connection(self):
+        reply = self.raw_exchange(b"PUT /health/live HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                  b"5\r\nhello\r\n0\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 405 "), reply)
+        self.assertIn(b"Connection: close", reply)
+
     def test_sigterm_exits_cleanly_with_open_idle_connection(self):
         idle = socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30)
         conn = self.daemon.connection()

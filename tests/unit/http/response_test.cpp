@@ -10,18 +10,21 @@ TEST_CASE("serialize_head frames the body and the connection", "[http]") {
     r.status = 200;
     r.set("X-Test", "1");
     r.body = "hello";
-    const std::string head = http::serialize_head(r, true, "Wed, 25 Nov 2026 11:31:19 GMT");
+    const std::string head = http::serialize_head(r.status, r.headers, http::BodyFrame::of_length(r.body.size()), true,
+                                                  "Wed, 25 Nov 2026 11:31:19 GMT");
     CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
     CHECK(head.find("\r\nContent-Length: 5\r\n") != std::string::npos);
     CHECK(head.find("\r\nX-Test: 1\r\n") != std::string::npos);
     CHECK(head.find("\r\nDate: Wed, 25 Nov 2026 11:31:19 GMT\r\n") != std::string::npos);
     CHECK(head.find("\r\nConnection: keep-alive\r\n\r\n") == head.size() - 28);
 
-    r.status = 204;
-    r.body.clear();
-    const std::string no_content = http::serialize_head(r, false, "d");
+    const std::string no_content = http::serialize_head(204, r.headers, http::BodyFrame::of_length(0), false, "d");
     CHECK(no_content.find("Content-Length") == std::string::npos);
     CHECK(no_content.find("Connection: close\r\n\r\n") != std::string::npos);
+
+    const std::string chunked = http::serialize_head(200, {}, {http::BodyFrame::chunked, 0}, true, "d");
+    CHECK(chunked.find("\r\nTransfer-Encoding: chunked\r\n") != std::string::npos);
+    CHECK(chunked.find("Content-Length") == std::string::npos);
 }
 
 TEST_CASE("http_date_now is an IMF-fixdate", "[http]") {
