@@ -1,0 +1,129 @@
+// The metadata operations of one node, inside one LMDB transaction:
+// buckets, object versions, the current view used by listings.
+//
+// Databases (all in one environment):
+//   system      counters (next namespace id, last version sequence)
+//   buckets     bucket name -> BucketRecord
+//   namespaces  segmented-key links (see segmented_keys.hpp)
+//   versions    (bucket ns, object key, ~seq) -> ObjectVersion   newest first per key
+//   current     (bucket ns, object key)       -> ObjectSummary   only keys whose newest
+//                                                                 version is not a delete marker
+// Invariant: after every committed transaction, `current` holds exactly the
+// summary of each key's newest version when that version is not a delete
+// marker. Both are changed together by put_version/delete_version only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/meta/lmdb.hpp"
+#include "core/meta/records.hpp"
+#include "core/meta/segmented_keys.hpp"
+
+namespace shoal::meta {
+
+struct Tables {
+    MDB_dbi system = 0;
+    MDB_dbi buckets = 0;
+    MDB_dbi namespaces = 0;
+    MDB_dbi versions = 0;
+    MDB_dbi current = 0;
+};
+
+// An operation refused because of the state it found (the caller maps it to
+// its protocol's error).
+enum class Refusal { no_such_bucket, bucket_exists, bucket_not_empty, no_such_key, no_such_version };
+
+class Refused : public MetaError {
+public:
+    Refused(Refusal why, const std::string& what) : MetaError(what), why_(why) {}
+    Refusal why() const { return why_; }
+
+private:
+    Refusal why_;
+};
+
+struct ListQuery {
+    std::string prefix;
+    std::string delimiter;
+    std::string start_after;  // exclusive; a common prefix here skips all its keys
+    std::size_t max_keys = 1000;
+};
+
+struct ListedObject {
+    std::string key;
+    ObjectSummary summary;
+};
+
+struct ListPage {
+    std::vector<ListedObject> objects;
+    std::vector<std::string> common_prefixes;
+    bool truncated = false;
+    std::string last;  // the last key or common prefix returned (the next marker)
+};
+
+struct VersionsQuery {
+    std::string prefix;
+    std::string delimiter;
+    std::string key_marker;         // start after this key...
+    std::string version_id_marker;  // ...or after this version of it
+    std::size_t max_keys = 1000;
+};
+
+struct ListedVersion {
+    ObjectVersion version;  // without inline data
+    bool latest = false;
+};
+
+struct VersionsPage {
+    std::vector<ListedVersion> versions;
+    std::vector<std::string> common_prefixes;
+    bool truncated = false;
+    std::string next_key_marker;
+    std::string next_version_id_marker;
+};
+
+class Catalog {
+public:
+    Catalog(Txn& txn, const Tables& tables);
+
+    // --- buckets ---
+    std::optional<BucketRecord> bucket(std::string_view name) const;
+    BucketRecord bucket_or_refuse(std::string_view name) const;
+    std::vector<BucketRecord> buckets() const;
+    BucketRecord create_bucket(std::string_view name, std::uint64_t now_ms);
+    void delete_bucket(std::string_view name);  // refuses unless it holds no versions
+    void set_versioning(std::string_view name, Versioning state);
+
+    // --- object versions ---
+    // A fresh version sequence number: above every earlier one and above now_us * 256.
+    std::uint64_t next_seq(std::uint64_t now_us);
+    std::optional<ObjectVersion> newest(const BucketRecord& bucket, std::string_view key) const;
+    // version_id "null" selects the null version.
+    std::optional<ObjectVersion> version(const BucketRecord& bucket, std::string_view key,
+                                         std::string_view version_id) const;
+    // Stores `v` as the newest version of its key under the bucket's versioning
+    // rules (replacing the null version when unversioned or suspended). Returns
+    // the versions it removed, whose data the caller must free.
+    std::vector<ObjectVersion> put_version(const BucketRecord& bucket, ObjectVersion v);
+    // Removes one version. Returns it.
+    ObjectVersion delete_version(const BucketRecord& bucket, std::string_view key, std::string_view version_id);
+
+    ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
+    VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;
+
+private:
+    static std::uint64_t allocate_id(Txn& txn, void* self);
+    std::uint64_t bump(std::string_view counter);
+    void refresh_current(const BucketRecord& bucket, std::string_view key);
+    bool bucket_has_versions(const BucketRecord& bucket) const;
+
+    Txn& txn_;
+    const Tables& tables_;
+    SegmentedKeys keys_;
+};
+
+}  // namespace shoal::meta

@@ -1,0 +1,112 @@
+#include "core/meta/lmdb.hpp"
+
+namespace shoal::meta {
+
+void throw_lmdb(const char* operation, int rc) {
+    throw MetaError(std::string("metadata store: ") + operation + ": " + mdb_strerror(rc));
+}
+
+Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs) {
+    int rc = mdb_env_create(&env_);
+    if (rc != 0) throw_lmdb("mdb_env_create", rc);
+    // mdb_env_set_mapsize takes a size_t: on 32-bit targets the map must fit the address space.
+    if (map_size > SIZE_MAX) map_size = SIZE_MAX;
+    if ((rc = mdb_env_set_mapsize(env_, static_cast<size_t>(map_size))) != 0 ||
+        (rc = mdb_env_set_maxdbs(env_, max_dbs)) != 0 ||
+        // Readers: one per thread that may hold a read transaction at once.
+        (rc = mdb_env_set_maxreaders(env_, 512)) != 0 ||
+        (rc = mdb_env_open(env_, path.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0600)) != 0) {
+        mdb_env_close(env_);
+        env_ = nullptr;
+        throw MetaError("metadata store " + path + ": " + mdb_strerror(rc));
+    }
+}
+
+Env::~Env() {
+    if (env_ != nullptr) mdb_env_close(env_);
+}
+
+Txn::Txn(const Env& env, Mode mode) : writable_(mode == read_write) {
+    const int rc = mdb_txn_begin(env.get(), nullptr, writable_ ? 0 : MDB_RDONLY, &txn_);
+    if (rc != 0) throw_lmdb("mdb_txn_begin", rc);
+}
+
+Txn::Txn(Txn& parent) : writable_(true) {
+    const int rc = mdb_txn_begin(mdb_txn_env(parent.get()), parent.get(), 0, &txn_);
+    if (rc != 0) throw_lmdb("mdb_txn_begin (nested)", rc);
+}
+
+Txn::~Txn() { abort(); }
+
+void Txn::commit() {
+    MDB_txn* txn = txn_;
+    txn_ = nullptr;
+    const int rc = mdb_txn_commit(txn);
+    if (rc != 0) throw_lmdb("mdb_txn_commit", rc);
+}
+
+void Txn::abort() {
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+    txn_ = nullptr;
+}
+
+MDB_dbi Txn::open_db(const char* name, unsigned flags) {
+    MDB_dbi dbi = 0;
+    const int rc = mdb_dbi_open(txn_, name, flags, &dbi);
+    if (rc != 0) throw_lmdb("mdb_dbi_open", rc);
+    return dbi;
+}
+
+std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) const {
+    MDB_val k = to_val(key);
+    MDB_val v{};
+    const int rc = mdb_get(txn_, dbi, &k, &v);
+    if (rc == MDB_NOTFOUND) return std::nullopt;
+    if (rc != 0) throw_lmdb("mdb_get", rc);
+    return to_view(v);
+}
+
+void Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value) {
+    MDB_val k = to_val(key);
+    MDB_val v = to_val(value);
+    const int rc = mdb_put(txn_, dbi, &k, &v, 0);
+    if (rc != 0) throw_lmdb("mdb_put", rc);
+}
+
+bool Txn::del(MDB_dbi dbi, std::string_view key) {
+    MDB_val k = to_val(key);
+    const int rc = mdb_del(txn_, dbi, &k, nullptr);
+    if (rc == MDB_NOTFOUND) return false;
+    if (rc != 0) throw_lmdb("mdb_del", rc);
+    return true;
+}
+
+Cursor::Cursor(const Txn& txn, MDB_dbi dbi) {
+    const int rc = mdb_cursor_open(txn.get(), dbi, &cursor_);
+    if (rc != 0) throw_lmdb("mdb_cursor_open", rc);
+}
+
+Cursor::~Cursor() { mdb_cursor_close(cursor_); }
+
+bool Cursor::move(MDB_cursor_op op) {
+    const int rc = mdb_cursor_get(cursor_, &key_, &value_, op);
+    if (rc == MDB_NOTFOUND) return false;
+    if (rc != 0) throw_lmdb("mdb_cursor_get", rc);
+    return true;
+}
+
+bool Cursor::seek(std::string_view key) {
+    key_ = to_val(key);
+    return move(MDB_SET_RANGE);
+}
+bool Cursor::first() { return move(MDB_FIRST); }
+bool Cursor::last() { return move(MDB_LAST); }
+bool Cursor::next() { return move(MDB_NEXT); }
+bool Cursor::prev() { return move(MDB_PREV); }
+
+void Cursor::del() {
+    const int rc = mdb_cursor_del(cursor_, 0);
+    if (rc != 0) throw_lmdb("mdb_cursor_del", rc);
+}
+
+}  // namespace shoal::meta

@@ -1,0 +1,101 @@
+// Thin RAII wrappers over LMDB: environment, transactions, cursors.
+//
+// Every LMDB failure becomes a MetaError naming the operation and LMDB's
+// reason. MDB_NOTLS is used, so a read transaction may move between threads
+// (coroutines resume on other threads); a write transaction stays on the
+// thread that began it (LMDB's rule), which is the group committer's.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace shoal::meta {
+
+class MetaError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Raised when a stored record cannot be decoded: never silently skipped.
+class CorruptRecord : public MetaError {
+public:
+    using MetaError::MetaError;
+};
+
+[[noreturn]] void throw_lmdb(const char* operation, int rc);
+
+inline MDB_val to_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+inline std::string_view to_view(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+
+class Env {
+public:
+    // Opens (creating) the environment in directory `path`, with room for
+    // `map_size` bytes and `max_dbs` named databases.
+    Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs);
+    ~Env();
+    Env(const Env&) = delete;
+    Env& operator=(const Env&) = delete;
+
+    MDB_env* get() const { return env_; }
+
+private:
+    MDB_env* env_ = nullptr;
+};
+
+class Txn {
+public:
+    enum Mode { read_only, read_write };
+    Txn(const Env& env, Mode mode);
+    Txn(Txn& parent);  // nested write transaction
+    ~Txn();            // aborts unless committed
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+
+    void commit();
+    void abort();
+    MDB_txn* get() const { return txn_; }
+    bool writable() const { return writable_; }
+
+    MDB_dbi open_db(const char* name, unsigned flags);
+    std::optional<std::string_view> get(MDB_dbi dbi, std::string_view key) const;  // valid until txn ends
+    void put(MDB_dbi dbi, std::string_view key, std::string_view value);
+    bool del(MDB_dbi dbi, std::string_view key);  // false if absent
+
+private:
+    MDB_txn* txn_ = nullptr;
+    bool writable_;
+};
+
+class Cursor {
+public:
+    Cursor(const Txn& txn, MDB_dbi dbi);
+    ~Cursor();
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+
+    // Positions at the first key >= `key`; false if none.
+    bool seek(std::string_view key);
+    bool first();
+    bool last();
+    bool next();
+    bool prev();
+    // Deletes the entry under the cursor (write transactions).
+    void del();
+
+    std::string_view key() const { return to_view(key_); }
+    std::string_view value() const { return to_view(value_); }
+
+private:
+    bool move(MDB_cursor_op op);
+
+    MDB_cursor* cursor_ = nullptr;
+    MDB_val key_{};
+    MDB_val value_{};
+};
+
+}  // namespace shoal::meta

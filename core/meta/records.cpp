@@ -1,0 +1,182 @@
+#include "core/meta/records.hpp"
+
+#include <cstdio>
+
+#include "core/meta/codec.hpp"
+
+namespace shoal::meta {
+namespace {
+
+constexpr std::uint64_t kBucketFormat = 1;
+constexpr std::uint64_t kVersionFormat = 1;
+constexpr std::uint64_t kSummaryFormat = 1;
+
+void check_format(Decoder& d, std::uint64_t expected, const char* what) {
+    const std::uint64_t format = d.u64();
+    if (format != expected) {
+        throw CorruptRecord(std::string("metadata store: unknown ") + what + " record format " + std::to_string(format));
+    }
+}
+
+void encode_pairs(Encoder& e, const std::vector<std::pair<std::string, std::string>>& pairs) {
+    e.u64(pairs.size());
+    for (const auto& [k, v] : pairs) {
+        e.bytes(k);
+        e.bytes(v);
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> decode_pairs(Decoder& d) {
+    const std::uint64_t n = d.u64();
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        std::string k = d.string();
+        pairs.emplace_back(std::move(k), d.string());
+    }
+    return pairs;
+}
+
+}  // namespace
+
+std::string encode(const BucketRecord& r) {
+    Encoder e;
+    e.u64(kBucketFormat);
+    e.bytes(r.name);
+    e.u64(r.id);
+    e.u64(r.created_ms);
+    e.u64(static_cast<std::uint64_t>(r.versioning));
+    return e.take();
+}
+
+BucketRecord decode_bucket(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kBucketFormat, "bucket");
+    BucketRecord r;
+    r.name = d.string();
+    r.id = d.u64();
+    r.created_ms = d.u64();
+    const std::uint64_t versioning = d.u64();
+    if (versioning > 2) throw CorruptRecord("metadata store: bad versioning state");
+    r.versioning = static_cast<Versioning>(versioning);
+    return r;
+}
+
+std::string encode(const ObjectVersion& r) {
+    Encoder e;
+    e.u64(kVersionFormat);
+    e.bytes(r.key);
+    e.u64(r.seq);
+    e.boolean(r.null_version);
+    e.boolean(r.delete_marker);
+    e.u64(r.modified_ms);
+    e.u64(r.size);
+    e.bytes(r.etag);
+    e.bytes(r.storage_class);
+    encode_pairs(e, r.headers);
+    encode_pairs(e, r.tags);
+    e.bytes(r.checksum_algorithm);
+    e.bytes(r.checksum);
+    e.bytes(r.inline_data);
+    e.u64(r.chunks.size());
+    for (const ChunkRef& c : r.chunks) {
+        e.bytes(c.chunk_id);
+        e.u64(c.drive);
+        e.u64(c.offset);
+        e.u64(c.length);
+    }
+    e.u64(r.parts.size());
+    for (const PartInfo& p : r.parts) {
+        e.u64(p.number);
+        e.u64(p.size);
+        e.bytes(p.etag);
+    }
+    return e.take();
+}
+
+ObjectVersion decode_version(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kVersionFormat, "object version");
+    ObjectVersion r;
+    r.key = d.string();
+    r.seq = d.u64();
+    r.null_version = d.boolean();
+    r.delete_marker = d.boolean();
+    r.modified_ms = d.u64();
+    r.size = d.u64();
+    r.etag = d.string();
+    r.storage_class = d.string();
+    r.headers = decode_pairs(d);
+    r.tags = decode_pairs(d);
+    r.checksum_algorithm = d.string();
+    r.checksum = d.string();
+    r.inline_data = d.string();
+    const std::uint64_t chunks = d.u64();
+    for (std::uint64_t i = 0; i < chunks; ++i) {
+        ChunkRef c;
+        c.chunk_id = d.string();
+        c.drive = static_cast<std::uint32_t>(d.u64());
+        c.offset = d.u64();
+        c.length = d.u64();
+        r.chunks.push_back(std::move(c));
+    }
+    const std::uint64_t parts = d.u64();
+    for (std::uint64_t i = 0; i < parts; ++i) {
+        PartInfo p;
+        p.number = static_cast<std::uint32_t>(d.u64());
+        p.size = d.u64();
+        p.etag = d.string();
+        r.parts.push_back(std::move(p));
+    }
+    return r;
+}
+
+std::string encode(const ObjectSummary& r) {
+    Encoder e;
+    e.u64(kSummaryFormat);
+    e.u64(r.seq);
+    e.u64(r.modified_ms);
+    e.u64(r.size);
+    e.bytes(r.etag);
+    e.bytes(r.storage_class);
+    return e.take();
+}
+
+ObjectSummary decode_summary(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kSummaryFormat, "object summary");
+    ObjectSummary r;
+    r.seq = d.u64();
+    r.modified_ms = d.u64();
+    r.size = d.u64();
+    r.etag = d.string();
+    r.storage_class = d.string();
+    return r;
+}
+
+ObjectSummary summary_of(const ObjectVersion& v) {
+    return ObjectSummary{v.seq, v.modified_ms, v.size, v.etag, v.storage_class};
+}
+
+std::string format_version_id(std::uint64_t seq) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(seq));
+    return buf;
+}
+
+bool parse_version_id(std::string_view id, std::uint64_t& seq) {
+    if (id.size() != 16) return false;
+    std::uint64_t v = 0;
+    for (char c : id) {
+        int digit;
+        if (c >= '0' && c <= '9') digit = c - '0';
+        else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+        else return false;
+        v = (v << 4) | static_cast<std::uint64_t>(digit);
+    }
+    seq = v;
+    return true;
+}
+
+std::string ObjectVersion::version_id() const { return null_version ? "null" : format_version_id(seq); }
+
+}  // namespace shoal::meta

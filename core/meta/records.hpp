@@ -1,0 +1,84 @@
+// The records the metadata store keeps, and their encodings.
+//
+// Every record starts with a format version; decoders reject versions they do
+// not know rather than guess. Records hold everything needed to serve a
+// request without today's configuration: an object version records where each
+// of its chunks lives (node, drive, chunk id), not how to find it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace shoal::meta {
+
+enum class Versioning : std::uint8_t { unversioned = 0, enabled = 1, suspended = 2 };
+
+struct BucketRecord {
+    std::string name;
+    std::uint64_t id = 0;          // namespace of its objects
+    std::uint64_t created_ms = 0;  // unix time, milliseconds
+    Versioning versioning = Versioning::unversioned;
+};
+
+// Where one piece of an object's data lives.
+struct ChunkRef {
+    std::string chunk_id;    // 16 raw bytes
+    std::uint32_t drive = 0;  // drive index on the node (drive ids come with the grid)
+    std::uint64_t offset = 0;  // position of the chunk's first byte in the object
+    std::uint64_t length = 0;
+};
+
+struct PartInfo {  // multipart objects: one per part, in order
+    std::uint32_t number = 0;
+    std::uint64_t size = 0;
+    std::string etag;
+};
+
+struct ObjectVersion {
+    std::string key;
+    std::uint64_t seq = 0;  // orders versions of a key, newest highest; unique per node
+    bool null_version = false;  // written while versioning was off/suspended: its id is "null"
+    bool delete_marker = false;
+    std::uint64_t modified_ms = 0;
+    std::uint64_t size = 0;
+    std::string etag;  // without quotes
+    std::string storage_class;
+    // Response headers stored with the object (Content-Type, x-amz-meta-*, ...).
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::string checksum_algorithm;  // "CRC32", "CRC32C", "SHA1", "SHA256" or empty
+    std::string checksum;            // base64
+    std::string inline_data;         // small objects: the whole content
+    std::vector<ChunkRef> chunks;    // larger objects: the content, in order
+    std::vector<PartInfo> parts;     // multipart objects
+
+    std::string version_id() const;  // "null" or a 16-hex-digit id
+};
+
+// What listing needs of a key's current version, kept apart from the full
+// record so that a list page reads only small entries.
+struct ObjectSummary {
+    std::uint64_t seq = 0;
+    std::uint64_t modified_ms = 0;
+    std::uint64_t size = 0;
+    std::string etag;
+    std::string storage_class;
+};
+
+std::string encode(const BucketRecord& r);
+BucketRecord decode_bucket(std::string_view bytes);
+std::string encode(const ObjectVersion& r);
+ObjectVersion decode_version(std::string_view bytes);
+std::string encode(const ObjectSummary& r);
+ObjectSummary decode_summary(std::string_view bytes);
+
+ObjectSummary summary_of(const ObjectVersion& v);
+
+// Version ids as S3 shows them; parse returns false for ids this store never issued.
+std::string format_version_id(std::uint64_t seq);
+bool parse_version_id(std::string_view id, std::uint64_t& seq);
+
+}  // namespace shoal::meta

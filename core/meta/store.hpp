@@ -1,0 +1,87 @@
+// The node's metadata store: an LMDB environment, and a group committer.
+//
+// Reads take a snapshot (a read transaction) and may run on any thread.
+// Writes are mutations submitted to the committer thread, which runs every
+// mutation that is ready in one write transaction, each in a nested
+// transaction of its own (one failing mutation does not spoil the others),
+// then commits once: one fsync makes the whole group durable. Only then is
+// each mutation's completion called. This is what lets many small durable
+// PUTs share a sync.
+//
+// Invariant: a completion reporting success is called only after the commit
+// holding that mutation has returned from mdb_txn_commit (data synced).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/meta/catalog.hpp"
+#include "core/meta/lmdb.hpp"
+
+namespace shoal::meta {
+
+struct StoreOptions {
+    // Virtual size reserved for the database; only touched pages use memory.
+    // On 32-bit targets it must fit the address space beside everything else.
+    std::uint64_t map_size = sizeof(void*) >= 8 ? (std::uint64_t{64} << 30) : (std::uint64_t{1} << 30);
+    std::size_t max_group = 512;  // mutations per commit at most
+};
+
+class Snapshot {
+public:
+    explicit Snapshot(const Env& env, const Tables& tables) : txn_(env, Txn::read_only), catalog_(txn_, tables) {}
+    const Catalog& catalog() const { return catalog_; }
+
+private:
+    Txn txn_;
+    Catalog catalog_;
+};
+
+class Store {
+public:
+    using Mutation = std::function<void(Catalog&)>;
+    using Completion = std::function<void(std::exception_ptr)>;  // null on success
+
+    // Opens or creates the store in `dir`. Throws MetaError naming the directory.
+    Store(const std::filesystem::path& dir, const StoreOptions& options);
+    ~Store();  // finishes the queued mutations, then stops the committer
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    Snapshot snapshot() const { return Snapshot(*env_, tables_); }
+
+    // Queues a mutation; `done` runs on the committer thread.
+    void submit(Mutation mutation, Completion done);
+
+    // Submits and waits (start-up, tools, tests). Rethrows the mutation's exception.
+    void write(Mutation mutation);
+
+    std::uint64_t commits() const;  // transactions committed so far (for tests/metrics)
+
+private:
+    struct Pending {
+        Mutation mutation;
+        Completion done;
+    };
+    void run();
+
+    std::unique_ptr<Env> env_;
+    Tables tables_;
+    const std::size_t max_group_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<Pending> queue_;
+    bool stopping_ = false;
+    std::uint64_t commits_ = 0;
+    std::thread committer_;
+};
+
+}  // namespace shoal::meta
