@@ -19,7 +19,7 @@ for arg in "$@"; do
 done
 
 # Libraries the engine links against; the cross builds need them per architecture.
-target_libs=(liblmdb-dev libjerasure-dev libgf-complete-dev libmbedtls-dev libtomlplusplus-dev)
+target_libs=(liblmdb-dev libjerasure-dev libgf-complete-dev libmbedtls-dev libtomlplusplus-dev libpugixml-dev)
 
 # Architecture-specific libraries are named with the native architecture:
 # once arm64/armhf copies are installed, an unqualified name is ambiguous.
@@ -28,6 +28,8 @@ host_pkgs=(
   g++ cmake ninja-build pkg-config file git
   libasio-dev catch2 "${target_libs[@]/%/:$native}"
   python3 curl procps
+  # Real S3 clients, driven by the integration tests.
+  python3-boto3 awscli s3cmd rclone
 )
 cross_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
 cross_arches=(arm64 armhf)

@@ -1,0 +1,45 @@
+// Threads for blocking work (file I/O, fsync, LMDB reads that may fault),
+// so that an event loop never stalls on a disk.
+//
+//   std::size_t n = co_await pool.run([&] { return ::pread(...); });
+//
+// run() hops to a pool thread, runs the function there, and resumes the
+// awaiting coroutine on its own executor with the result (or its exception).
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include <asio/awaitable.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/thread_pool.hpp>
+#include <asio/use_awaitable.hpp>
+
+namespace shoal::runtime {
+
+class BlockingPool {
+public:
+    explicit BlockingPool(std::size_t threads) : pool_(threads) {}
+    ~BlockingPool() { pool_.join(); }
+    BlockingPool(const BlockingPool&) = delete;
+    BlockingPool& operator=(const BlockingPool&) = delete;
+
+    template <typename F>
+    asio::awaitable<std::invoke_result_t<F>> run(F fn) {
+        using Result = std::invoke_result_t<F>;
+        co_return co_await asio::co_spawn(
+            pool_.get_executor(), [fn = std::move(fn)]() mutable -> asio::awaitable<Result> { co_return fn(); },
+            asio::use_awaitable);
+    }
+
+    void stop() { pool_.stop(); }
+    void join() { pool_.join(); }
+
+private:
+    asio::thread_pool pool_;
+};
+
+}  // namespace shoal::runtime
