@@ -46,7 +46,9 @@ XmlWriter& XmlWriter::element(std::string_view name, std::uint64_t number) {
     return element(name, std::to_string(number));
 }
 
-XmlWriter& XmlWriter::element(std::string_view name, bool value) { return element(name, value ? "true" : "false"); }
+XmlWriter& XmlWriter::boolean(std::string_view name, bool value) {
+    return element(name, std::string_view(value ? "true" : "false"));
+}
 
 std::string XmlWriter::finish() {
     while (!open_.empty()) close();

@@ -20,7 +20,7 @@ public:
     XmlWriter& close();
     XmlWriter& element(std::string_view name, std::string_view text);
     XmlWriter& element(std::string_view name, std::uint64_t number);
-    XmlWriter& element(std::string_view name, bool value);
+    XmlWriter& boolean(std::string_view name, bool value);
     std::string finish();  // closes every open element
 
 private:
