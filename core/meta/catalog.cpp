@@ -36,6 +36,11 @@ std::uint64_t Catalog::next_seq(std::uint64_t now_us) {
     return seq;
 }
 
+std::uint64_t Catalog::last_seq() const {
+    const auto found = txn_.get(tables_.system, kLastSeq);
+    return found ? decode_u64(*found) : 0;
+}
+
 std::optional<BucketRecord> Catalog::bucket(std::string_view name) const {
     const auto found = txn_.get(tables_.buckets, name);
     if (!found) return std::nullopt;
@@ -138,6 +143,7 @@ std::vector<ObjectVersion> Catalog::put_version(const BucketRecord& bucket, Obje
             removed.push_back(std::move(*old));
         }
     }
+    if (v.seq > last_seq()) txn_.put(tables_.system, kLastSeq, encode_u64(v.seq));
     const std::string lmdb_key = keys_.key_for_write(txn_, tables_.versions, bucket.id, v.key, seq_suffix(v.seq));
     const std::string key = v.key;
     txn_.put(tables_.versions, lmdb_key, encode(v));

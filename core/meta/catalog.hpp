@@ -101,6 +101,8 @@ public:
     // --- object versions ---
     // A fresh version sequence number: above every earlier one and above now_us * 256.
     std::uint64_t next_seq(std::uint64_t now_us);
+    // The highest sequence number committed (seeds the engine's version clock).
+    std::uint64_t last_seq() const;
     std::optional<ObjectVersion> newest(const BucketRecord& bucket, std::string_view key) const;
     // version_id "null" selects the null version.
     std::optional<ObjectVersion> version(const BucketRecord& bucket, std::string_view key,

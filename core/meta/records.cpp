@@ -114,7 +114,7 @@ ObjectVersion decode_version(std::string_view bytes) {
     for (std::uint64_t i = 0; i < chunks; ++i) {
         ChunkRef c;
         c.chunk_id = d.string();
-        c.drive = static_cast<std::uint32_t>(d.u64());
+        c.drive = d.u64();
         c.offset = d.u64();
         c.length = d.u64();
         r.chunks.push_back(std::move(c));

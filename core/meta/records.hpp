@@ -25,8 +25,8 @@ struct BucketRecord {
 
 // Where one piece of an object's data lives.
 struct ChunkRef {
-    std::string chunk_id;    // 16 raw bytes
-    std::uint32_t drive = 0;  // drive index on the node (drive ids come with the grid)
+    std::string chunk_id;     // the chunk file's id (32 hex digits)
+    std::uint64_t drive = 0;  // persistent id of the drive holding it (node ids come with the grid)
     std::uint64_t offset = 0;  // position of the chunk's first byte in the object
     std::uint64_t length = 0;
 };

@@ -1,0 +1,140 @@
+// The object store of one node: writes object content to inline metadata or
+// to chunk files on the drives, commits versions to the metadata store, and
+// reads content back. It knows nothing of HTTP or S3: the caller hands in
+// checks (preconditions, digest verification) that run at the right moment
+// and may throw its own errors.
+//
+// The way of a PUT: stream the source through the digests; keep it inline if
+// it ends within inline_threshold bytes, else write chunks of chunk_size to
+// drives chosen by the placement, each chunk durable (fdatasync + rename)
+// before the metadata that points to it is committed in a group commit. A
+// failure at any point removes the chunks written so far; nothing partial is
+// ever visible.
+//
+// Memory per request: one I/O buffer (io_buffer bytes) plus the chunk
+// writer's block buffer, whatever the object size.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <asio/awaitable.hpp>
+
+#include "core/chunk/chunk_store.hpp"
+#include "core/engine/byte_source.hpp"
+#include "core/engine/content_digests.hpp"
+#include "core/log/logger.hpp"
+#include "core/meta/store.hpp"
+#include "core/placement/conscience.hpp"
+#include "core/runtime/blocking_pool.hpp"
+
+namespace shoal::engine {
+
+struct EngineOptions {
+    std::uint64_t inline_threshold = 4096;        // objects up to this size live in metadata
+    std::uint64_t chunk_size = 8 * 1024 * 1024;   // data bytes per chunk file
+    std::size_t io_buffer = 256 * 1024;           // bytes moved per read/write step
+};
+
+// A drive as the engine uses it: its persistent id and its chunk store.
+struct Drive {
+    std::uint64_t id;
+    std::unique_ptr<chunk::ChunkStore> chunks;
+};
+
+struct PutInput {
+    std::string bucket;
+    std::string key;
+    std::vector<std::pair<std::string, std::string>> headers;  // stored, returned on GET/HEAD
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::string storage_class = "STANDARD";
+    ChecksumAlgorithm checksum = ChecksumAlgorithm::none;
+    std::uint64_t max_size = std::uint64_t{5} << 30;
+    // Called with the digests once all content is written, before the commit;
+    // throw to refuse (e.g. a Content-MD5 mismatch).
+    std::function<void(const ContentDigests::Result&)> verify;
+    // Called inside the commit transaction with the key's newest version;
+    // throw to refuse (conditional writes).
+    std::function<void(const std::optional<meta::ObjectVersion>&)> precondition;
+};
+
+struct DeleteOutcome {
+    bool found = false;            // something was removed or a marker added
+    bool delete_marker = false;    // the outcome is (or removed) a delete marker
+    std::string version_id;        // of the marker added or the version removed
+};
+
+// Thrown when content size passes max_size; the caller maps it to EntityTooLarge.
+class TooLarge : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Thrown when no drive can store or serve data (all full or failed, or a
+// drive the metadata names is missing). The message names what is missing.
+class StorageUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class ObjectStore {
+public:
+    ObjectStore(meta::Store& meta, std::vector<Drive> drives, placement::Conscience& conscience,
+                runtime::BlockingPool& pool, EngineOptions options, log::Logger& log);
+
+    asio::awaitable<meta::ObjectVersion> put(PutInput input, ByteSource& source);
+
+    // Without version_id: the versioning-aware S3 delete (marker or removal).
+    asio::awaitable<DeleteOutcome> remove(std::string bucket, std::string key, std::optional<std::string> version_id);
+
+    // Reads content bytes [offset, offset + out.size()) of a version; returns
+    // how many were read (less only at the end of the object).
+    class Reader;
+    std::unique_ptr<Reader> open(const meta::ObjectVersion& version);
+
+    // Frees the chunks of versions removed from metadata (after their commit).
+    asio::awaitable<void> free_chunks(const std::vector<meta::ObjectVersion>& removed);
+
+    meta::Store& meta() { return meta_; }
+    runtime::BlockingPool& pool() { return pool_; }
+    const EngineOptions& options() const { return options_; }
+
+    // A fresh version sequence: increasing, and above every committed one.
+    std::uint64_t next_seq();
+
+private:
+    friend class Reader;
+    chunk::ChunkStore* drive(std::uint64_t id);
+
+    meta::Store& meta_;
+    std::vector<Drive> drives_;
+    placement::Conscience& conscience_;
+    runtime::BlockingPool& pool_;
+    const EngineOptions options_;
+    log::Logger& log_;
+    std::atomic<std::uint64_t> last_seq_;
+};
+
+class ObjectStore::Reader {
+public:
+    Reader(ObjectStore& store, const meta::ObjectVersion& version) : store_(store), version_(version) {}
+    // Reads up to out.size() bytes at `offset`; returns the count (0 at the end).
+    asio::awaitable<std::size_t> read(std::uint64_t offset, std::span<char> out);
+
+private:
+    ObjectStore& store_;
+    const meta::ObjectVersion& version_;
+    // The chunk file last read, kept open for the next read.
+    std::size_t open_index_ = SIZE_MAX;
+    std::optional<chunk::ChunkReader> open_reader_;
+};
+
+}  // namespace shoal::engine

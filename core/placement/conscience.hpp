@@ -1,0 +1,70 @@
+// The conscience: a score per drive from live metrics, and the choice of a
+// drive for each new chunk, score-weighted at random.
+//
+// Write score (0-100): 0 when the drive failed I/O or its free space is under
+// the hard floor; otherwise the percentage of free space. A score may rise
+// only `max_rise` points per refresh but falls at once, so a fresh empty drive
+// draws more writes without being flooded, and a failing one stops at once.
+// Read scores come with degraded reads (a full drive keeps serving reads).
+//
+// Thread-safe. Levels above the drive (node, rack, site) plug in as a
+// location path when the grid arrives; choices are recorded in metadata, so
+// scores never move existing data.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace shoal::placement {
+
+struct ConscienceOptions {
+    std::uint64_t min_free_bytes = 64ull << 20;  // hard floor: below it, no new chunk
+    int max_rise = 10;                             // points per refresh
+    std::chrono::milliseconds refresh_interval{5000};
+};
+
+struct DriveScore {
+    std::uint64_t id = 0;
+    std::filesystem::path path;
+    int write_score = 0;
+    std::uint64_t free_bytes = 0;
+    std::uint64_t total_bytes = 0;
+    bool failed = false;
+    std::string why;  // for operators: what set the score
+};
+
+class Conscience {
+public:
+    struct DriveInfo {
+        std::uint64_t id;
+        std::filesystem::path path;
+    };
+    Conscience(std::vector<DriveInfo> drives, ConscienceOptions options);
+
+    // A drive for a new chunk, or nullopt if no drive can take writes.
+    // Refreshes the scores first when they are older than refresh_interval.
+    std::optional<std::uint64_t> pick_for_write();
+
+    // An I/O error on a drive drops its score to 0 until it is refreshed healthy.
+    void report_failure(std::uint64_t drive, const std::string& why);
+
+    void refresh();
+    std::vector<DriveScore> scores();
+
+private:
+    void refresh_locked();
+
+    const ConscienceOptions options_;
+    std::mutex mutex_;
+    std::vector<DriveScore> drives_;
+    std::chrono::steady_clock::time_point refreshed_{};
+    std::mt19937_64 random_;
+};
+
+}  // namespace shoal::placement
