@@ -30,9 +30,24 @@ public:
     template <typename F>
     asio::awaitable<std::invoke_result_t<F>> run(F fn) {
         using Result = std::invoke_result_t<F>;
-        co_return co_await asio::co_spawn(
-            pool_.get_executor(), [fn = std::move(fn)]() mutable -> asio::awaitable<Result> { co_return fn(); },
-            asio::use_awaitable);
+        if constexpr (std::is_void_v<Result>) {
+            co_await asio::co_spawn(
+                pool_.get_executor(),
+                [fn = std::move(fn)]() mutable -> asio::awaitable<void> {
+                    fn();
+                    co_return;
+                },
+                asio::use_awaitable);
+        } else {
+            // Wrapped in optional: co_spawn needs a default-constructible result.
+            std::optional<Result> result = co_await asio::co_spawn(
+                pool_.get_executor(),
+                [fn = std::move(fn)]() mutable -> asio::awaitable<std::optional<Result>> {
+                    co_return std::optional<Result>(fn());
+                },
+                asio::use_awaitable);
+            co_return std::move(*result);
+        }
     }
 
     void stop() { pool_.stop(); }
