@@ -105,6 +105,45 @@ std::string apply_drives(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_metadata_dir(Config& c, const Values& v) {
+    c.metadata_dir = v.at(0);
+    return {};
+}
+
+std::string apply_inline_threshold(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), 256 * 1024);
+    if (!n) return "a number of bytes from 0 to 262144";
+    c.inline_threshold = *n;
+    return {};
+}
+
+std::string apply_chunk_size(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), 256u << 20);
+    if (!n || *n < (64u << 10)) return "a number of bytes from 65536 to 268435456";
+    c.chunk_size = *n;
+    return {};
+}
+
+std::string apply_region(Config& c, const Values& v) {
+    const std::string& region = v.at(0);
+    if (region.empty() || region.size() > 64 ||
+        region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+        return "a region name of lowercase letters, digits and '-'";
+    }
+    c.region = region;
+    return {};
+}
+
+std::string apply_domains(Config& c, const Values& v) {
+    std::vector<std::string> domains;
+    for (const std::string& d : v) {
+        if (d.empty() || d.find_first_of(" /:") != std::string::npos) return "host names such as s3.example.com";
+        domains.push_back(d);
+    }
+    c.domains = std::move(domains);
+    return {};
+}
+
 std::string apply_log_level(Config& c, const Values& v) {
     const auto level = log::parse_level(v.at(0));
     if (!level) return "one of debug, info, warn, error";
@@ -135,6 +174,13 @@ constexpr Setting kSettings[] = {
      apply_duration<&Config::shutdown_grace>},
     {"storage.drives", Kind::list, "[\"shoal-data\"]",
      "data directories, one per drive (created if missing; env: comma-separated)", apply_drives},
+    {"storage.metadata_dir", Kind::string, "\"\" (<first drive>/meta)",
+     "where the metadata database lives (put it on the fastest device)", apply_metadata_dir},
+    {"storage.inline_threshold", Kind::integer, "4096", "objects of at most this many bytes are kept in metadata",
+     apply_inline_threshold},
+    {"storage.chunk_size", Kind::integer, "8388608", "bytes of object data per chunk file", apply_chunk_size},
+    {"s3.region", Kind::string, "us-east-1", "the region this node reports and expects in signatures", apply_region},
+    {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
     {"log.level", Kind::string, "info", "debug, info, warn or error", apply_log_level},
     {"log.format", Kind::string, "text", "text (human) or json (one object per line)", apply_log_format},
 };

@@ -31,6 +31,12 @@ struct Config {
     std::chrono::milliseconds shutdown_grace{10'000};
     // [storage]
     std::vector<std::filesystem::path> drives{"shoal-data"};
+    std::filesystem::path metadata_dir;  // empty: <first drive>/meta
+    std::uint64_t inline_threshold = 4096;
+    std::uint64_t chunk_size = 8u << 20;
+    // [s3]
+    std::string region = "us-east-1";
+    std::vector<std::string> domains;  // virtual-hosted-style bucket addressing
     // [log]
     log::Level log_level = log::Level::info;
     log::Format log_format = log::Format::text;

@@ -9,8 +9,14 @@
 #include <asio/ip/address.hpp>
 
 #include "core/api/router.hpp"
+#include "core/chunk/chunk_store.hpp"
+#include "core/engine/object_store.hpp"
 #include "core/http/server.hpp"
+#include "core/meta/store.hpp"
+#include "core/placement/conscience.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "core/runtime/event_loops.hpp"
+#include "core/s3/api.hpp"
 #include "core/s3/errors.hpp"
 #include "core/storage/drive_directory.hpp"
 #include "firmware/build_info.hpp"
@@ -61,18 +67,54 @@ int run_server(const Config& config, log::Logger& log) {
     log.info("shoald starting", {{"version", info.version}, {"revision", info.revision}, {"target", target_arch()}});
 
     std::vector<storage::DriveDirectory> drives;
+    std::vector<engine::Drive> chunk_drives;
+    std::vector<placement::Conscience::DriveInfo> drive_infos;
+    std::unique_ptr<meta::Store> metadata;
     try {
         for (const auto& path : config.drives) {
             drives.push_back(storage::DriveDirectory::open(path));
-            log.info("drive ready", {{"path", drives.back().path().string()}});
+            const storage::DriveDirectory& drive = drives.back();
+            for (const auto& other : chunk_drives) {
+                if (other.id == drive.id()) {
+                    log.error("two drives carry the same id (a copied drive?)", {{"path", drive.path().string()}});
+                    return 1;
+                }
+            }
+            auto chunks = std::make_unique<chunk::ChunkStore>(drive.path());
+            // No writer runs yet: every pending file is a leftover of a crash.
+            const std::size_t leftovers = chunks->collect_pending(std::chrono::seconds(0));
+            chunk_drives.push_back(engine::Drive{drive.id(), std::move(chunks)});
+            drive_infos.push_back({drive.id(), drive.path()});
+            log.info("drive ready", {{"path", drive.path().string()},
+                                     {"id", meta::format_version_id(drive.id())},
+                                     {"pending_removed", leftovers}});
         }
+        const std::filesystem::path meta_dir =
+            config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
+        metadata = std::make_unique<meta::Store>(meta_dir, meta::StoreOptions{});
+        log.info("metadata ready", {{"path", meta_dir.string()}});
     } catch (const storage::DriveError& e) {
         log.error("cannot open drive", {{"error", e.what()}});
         return 1;
+    } catch (const std::exception& e) {
+        log.error("cannot open storage", {{"error", e.what()}});
+        return 1;
     }
 
+    placement::Conscience conscience(std::move(drive_infos), placement::ConscienceOptions{});
+    // Blocking disk work: enough threads to keep every drive busy.
+    runtime::BlockingPool pool(std::max<std::size_t>(4, 2 * drives.size()));
+    engine::EngineOptions engine_options;
+    engine_options.inline_threshold = config.inline_threshold;
+    engine_options.chunk_size = config.chunk_size;
+    engine::ObjectStore objects(*metadata, std::move(chunk_drives), conscience, pool, engine_options, log);
+    s3::ApiOptions api_options;
+    api_options.region = config.region;
+    api_options.domains = config.domains;
+    s3::Api s3_api(objects, api_options, log);
+
     runtime::EventLoops loops(config.threads);
-    api::Router router;
+    api::Router router(s3_api);
     http::Server server(
         loops, http_options(config), log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
         s3::transport_error);

@@ -10,8 +10,7 @@ namespace {
 http::Response health_live(const http::Request& request) {
     if (request.method != "GET" && request.method != "HEAD") {
         http::Response response = s3::error_response(405, "MethodNotAllowed",
-                                                      "the health endpoint accepts GET and HEAD",
-                                                      request.path());
+                                                      "the health endpoint accepts GET and HEAD", request.path());
         response.set("Allow", "GET, HEAD");
         return response;
     }
@@ -22,13 +21,12 @@ http::Response health_live(const http::Request& request) {
 
 }  // namespace
 
-asio::awaitable<void> Router::handle(http::Exchange& exchange) const {
-    co_await exchange.respond(route(exchange.request()));
-}
-
-http::Response Router::route(const http::Request& request) const {
-    if (request.path() == "/health/live") return health_live(request);
-    return s3::error_response(501, "NotImplemented", "this operation is not implemented yet", request.path());
+asio::awaitable<void> Router::handle(http::Exchange& exchange) {
+    if (exchange.request().path() == "/health/live") {
+        co_await exchange.respond(health_live(exchange.request()));
+        co_return;
+    }
+    co_await s3_.handle(exchange);
 }
 
 }  // namespace shoal::api

@@ -1,22 +1,23 @@
-// Routes a request to the endpoint that answers it.
-//
-// Today: the health endpoints. Every other request gets the S3
-// NotImplemented error until the S3 operations land.
+// Routes a request to the endpoint that answers it: the health endpoints,
+// else the S3 API.
 #pragma once
 
 #include <asio/awaitable.hpp>
 
 #include "core/http/exchange.hpp"
 #include "core/http/response.hpp"
+#include "core/s3/api.hpp"
 
 namespace shoal::api {
 
 class Router {
 public:
-    asio::awaitable<void> handle(http::Exchange& exchange) const;
+    explicit Router(s3::Api& s3) : s3_(s3) {}
 
-    // The answer to a request that needs no body streaming.
-    http::Response route(const http::Request& request) const;
+    asio::awaitable<void> handle(http::Exchange& exchange);
+
+private:
+    s3::Api& s3_;
 };
 
 }  // namespace shoal::api

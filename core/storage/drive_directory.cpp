@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <random>
 #include <cstring>
 #include <string>
 
@@ -15,6 +18,34 @@ namespace {
     std::string message = "drive " + path.string() + ": " + what;
     if (err != 0) message += ": " + std::string(std::strerror(err));
     throw DriveError(message);
+}
+
+// Reads the drive's id, or creates one (durably: file data, then directory entry).
+std::uint64_t drive_id(const std::filesystem::path& dir) {
+    const std::filesystem::path file = dir / DriveDirectory::kIdFileName;
+    runtime::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd) {
+        char text[32] = {};
+        const ssize_t n = ::read(fd.get(), text, sizeof text - 1);
+        std::uint64_t id = 0;
+        if (n > 0 && std::sscanf(text, "%16" SCNx64, &id) == 1 && id != 0) return id;
+        fail(dir, "unreadable drive id in " + file.string());
+    }
+    if (errno != ENOENT) fail(dir, "cannot read " + file.string(), errno);
+
+    std::random_device random;
+    const std::uint64_t id = (static_cast<std::uint64_t>(random()) << 32) | random() | 1;
+    char text[32];
+    const int len = std::snprintf(text, sizeof text, "%016" PRIx64 "\n", id);
+    const std::filesystem::path temp = dir / (std::string(DriveDirectory::kIdFileName) + ".new");
+    runtime::UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!out || ::write(out.get(), text, static_cast<std::size_t>(len)) != len || ::fsync(out.get()) != 0) {
+        fail(dir, "cannot write " + temp.string(), errno);
+    }
+    if (::rename(temp.c_str(), file.c_str()) != 0) fail(dir, "cannot create " + file.string(), errno);
+    runtime::UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd || ::fsync(dir_fd.get()) != 0) fail(dir, "cannot sync directory", errno);
+    return id;
 }
 
 }  // namespace
@@ -41,7 +72,8 @@ DriveDirectory DriveDirectory::open(const std::filesystem::path& given) {
     if (::ftruncate(lock.get(), 0) != 0 || ::pwrite(lock.get(), pid.data(), pid.size(), 0) < 0) {
         fail(path, "cannot write lock file " + lock_path.string(), errno);
     }
-    return DriveDirectory(path, std::move(lock));
+    const std::uint64_t id = drive_id(path);
+    return DriveDirectory(path, std::move(lock), id);
 }
 
 }  // namespace shoal::storage

@@ -133,14 +133,15 @@ class Lifecycle(unittest.TestCase):
         conn.getresponse().read()
         self.assertEqual(conn.sock.getsockname(), local, "a new connection was opened")
 
-    def test_unknown_paths_get_an_s3_error(self):
+    def test_unknown_buckets_get_an_s3_error(self):
         conn = self.daemon.connection()
         conn.request("GET", "/some-bucket/some-key")
         resp = conn.getresponse()
         body = resp.read().decode()
-        self.assertEqual(resp.status, 501)
-        self.assertIn("<Code>NotImplemented</Code>", body)
+        self.assertEqual(resp.status, 404)
+        self.assertIn("<Code>NoSuchBucket</Code>", body)
         self.assertEqual(resp.getheader("Content-Type"), "application/xml")
+        self.assertTrue(resp.getheader("x-amz-request-id"))
 
     def test_wrong_method_on_health(self):
         conn = self.daemon.connection()
@@ -176,7 +177,7 @@ class Lifecycle(unittest.TestCase):
                                   b"GET /nope HTTP/1.1\r\n\r\n"
                                   b"GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n")
         statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", reply)
-        self.assertEqual(statuses, [b"200", b"501", b"200"])
+        self.assertEqual(statuses, [b"200", b"404", b"200"])
 
     def test_small_unread_body_is_skipped_and_connection_reused(self):
         with socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30) as s:

@@ -1,0 +1,161 @@
+#include "core/s3/api.hpp"
+
+#include <cstdio>
+#include <random>
+
+#include "core/chunk/chunk_error.hpp"
+#include "core/meta/catalog.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/errors.hpp"
+#include "core/s3/names.hpp"
+
+namespace shoal::s3 {
+namespace {
+
+S3Error from_refusal(const meta::Refused& r, const Target& target) {
+    switch (r.why()) {
+        case meta::Refusal::no_such_bucket: return no_such_bucket(target.bucket);
+        case meta::Refusal::bucket_exists:
+            return S3Error(409, "BucketAlreadyOwnedByYou",
+                           "Your previous request to create the named bucket succeeded and you already own it.");
+        case meta::Refusal::bucket_not_empty:
+            return S3Error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty.");
+        case meta::Refusal::no_such_key: return no_such_key(target.key);
+        case meta::Refusal::no_such_version:
+            return S3Error(404, "NoSuchVersion", "The specified version does not exist.");
+    }
+    return S3Error(500, "InternalError", r.what());
+}
+
+}  // namespace
+
+std::vector<http::Header> Call::base_headers() const {
+    return {http::Header{"x-amz-request-id", request_id}, http::Header{"x-amz-id-2", request_id}};
+}
+
+asio::awaitable<void> Call::respond_xml(int status, std::string body, std::vector<http::Header> extra) {
+    http::Response response;
+    response.status = status;
+    response.headers = base_headers();
+    response.headers.push_back(http::Header{"Content-Type", "application/xml"});
+    response.headers.insert(response.headers.end(), extra.begin(), extra.end());
+    response.body = std::move(body);
+    co_await exchange.respond(response);
+}
+
+asio::awaitable<void> Call::respond_empty(int status, std::vector<http::Header> extra) {
+    http::Response response;
+    response.status = status;
+    response.headers = base_headers();
+    response.headers.insert(response.headers.end(), extra.begin(), extra.end());
+    co_await exchange.respond(response);
+}
+
+asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
+    std::string body;
+    if (const auto length = call.exchange.body_length(); length && *length > limit) {
+        throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
+    }
+    char buffer[16 * 1024];
+    while (true) {
+        const std::size_t n = co_await call.exchange.read_body(buffer);
+        if (n == 0) break;
+        if (body.size() + n > limit) throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
+        body.append(buffer, n);
+    }
+    co_return body;
+}
+
+Api::Api(engine::ObjectStore& objects, ApiOptions options, log::Logger& log)
+    : options_(std::move(options)), services_{objects, options_, log}, id_base_(std::random_device{}()) {}
+
+std::string Api::next_request_id() {
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%08llX%08llX", static_cast<unsigned long long>(id_base_ & 0xffffffffu),
+                  static_cast<unsigned long long>(id_counter_.fetch_add(1, std::memory_order_relaxed)));
+    return buf;
+}
+
+asio::awaitable<void> Api::handle(http::Exchange& exchange) {
+    std::optional<S3Error> failure;
+    Call call{exchange, {}, next_request_id(), services_};
+    try {
+        call.target = parse_target(exchange.request(), options_.domains);
+        co_await dispatch(call);
+    } catch (const S3Error& e) {
+        failure = e;
+    } catch (const meta::Refused& e) {
+        failure = from_refusal(e, call.target);
+    } catch (const engine::TooLarge&) {
+        failure = S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+    } catch (const engine::StorageUnavailable& e) {
+        failure = S3Error(503, "ServiceUnavailable", e.what());
+    } catch (const chunk::ChunkError& e) {
+        services_.log.error("chunk error", {{"request_id", call.request_id}, {"error", e.what()}});
+        failure = S3Error(500, "InternalError", e.what());
+    } catch (const meta::MetaError& e) {
+        services_.log.error("metadata error", {{"request_id", call.request_id}, {"error", e.what()}});
+        failure = S3Error(500, "InternalError", e.what());
+    }
+    if (!failure) co_return;
+    if (exchange.response_started()) throw http::ConnectionLost("S3 error after the response began: " + failure->code());
+    http::Response response = error_response(failure->status(), failure->code(), failure->what(),
+                                             exchange.request().path());
+    for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+    if (exchange.request().method == "HEAD") response.body.clear();  // HEAD errors carry no body
+    co_await exchange.respond(response);
+}
+
+asio::awaitable<void> Api::dispatch(Call& call) {
+    const std::string& method = call.request().method;
+    const Target& t = call.target;
+
+    if (t.bucket.empty()) {
+        if (method == "GET") co_return co_await list_buckets(call);
+        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    }
+    if (auto problem = bucket_name_problem(t.bucket)) throw S3Error(400, "InvalidBucketName", *problem);
+
+    if (t.key.empty()) {
+        if (method == "GET") {
+            if (t.has("location")) co_return co_await get_bucket_location(call);
+            if (t.has("versioning")) co_return co_await get_bucket_versioning(call);
+            if (t.has("versions")) co_return co_await list_object_versions(call);
+            if (t.has("uploads") || t.has("acl") || t.has("policy") || t.has("lifecycle") || t.has("cors") ||
+                t.has("tagging") || t.has("notification") || t.has("replication") || t.has("encryption") ||
+                t.has("object-lock") || t.has("website") || t.has("logging") || t.has("ownershipControls")) {
+                throw not_implemented("this bucket sub-resource is not implemented yet");
+            }
+            const std::string* list_type = t.param("list-type");
+            co_return co_await list_objects(call, list_type != nullptr && *list_type == "2");
+        }
+        if (method == "PUT") {
+            if (t.has("versioning")) co_return co_await put_bucket_versioning(call);
+            if (!t.query.empty()) throw not_implemented("this bucket sub-resource is not implemented yet");
+            co_return co_await create_bucket(call);
+        }
+        if (method == "HEAD") co_return co_await head_bucket(call);
+        if (method == "DELETE") {
+            if (!t.query.empty()) throw not_implemented("this bucket sub-resource is not implemented yet");
+            co_return co_await delete_bucket(call);
+        }
+        if (method == "POST" && t.has("delete")) co_return co_await delete_objects(call);
+        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    }
+
+    if (auto problem = object_key_problem(t.key)) throw S3Error(400, problem->code, problem->message);
+    if (t.has("uploads") || t.has("uploadId") || t.has("tagging") || t.has("acl") || t.has("retention") ||
+        t.has("legal-hold") || t.has("attributes") || t.has("restore") || t.has("select")) {
+        throw not_implemented("this object sub-resource is not implemented yet");
+    }
+    if (method == "PUT") {
+        if (call.header("x-amz-copy-source")) throw not_implemented("CopyObject is not implemented yet");
+        co_return co_await put_object(call);
+    }
+    if (method == "GET") co_return co_await get_object(call, false);
+    if (method == "HEAD") co_return co_await get_object(call, true);
+    if (method == "DELETE") co_return co_await delete_object(call);
+    throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+}
+
+}  // namespace shoal::s3

@@ -1,0 +1,31 @@
+// The S3 API front: turns an HTTP exchange into an S3 operation and its
+// answer. Errors of every layer below become S3 error responses here, each
+// with the request's id.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <asio/awaitable.hpp>
+
+#include "core/s3/call.hpp"
+
+namespace shoal::s3 {
+
+class Api {
+public:
+    Api(engine::ObjectStore& objects, ApiOptions options, log::Logger& log);
+
+    asio::awaitable<void> handle(http::Exchange& exchange);
+
+private:
+    asio::awaitable<void> dispatch(Call& call);
+    std::string next_request_id();
+
+    ApiOptions options_;
+    Services services_;
+    const std::uint64_t id_base_;
+    std::atomic<std::uint64_t> id_counter_{0};
+};
+
+}  // namespace shoal::s3

@@ -1,0 +1,120 @@
+// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
+// GetBucketLocation, Get/PutBucketVersioning.
+#include <chrono>
+
+#include <pugixml.hpp>
+
+#include "core/engine/async_commit.hpp"
+#include "core/s3/call.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/errors.hpp"
+#include "core/s3/xml_writer.hpp"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::size_t kMaxConfigBody = 64 * 1024;
+
+std::uint64_t now_ms() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+meta::BucketRecord existing_bucket(Call& call) {
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    auto bucket = snapshot.catalog().bucket(call.target.bucket);
+    if (!bucket) throw no_such_bucket(call.target.bucket);
+    return std::move(*bucket);
+}
+
+}  // namespace
+
+asio::awaitable<void> list_buckets(Call& call) {
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    XmlWriter xml("ListAllMyBucketsResult");
+    xml.open("Owner").element("ID", call.services.options.owner_id).element("DisplayName", call.services.options.owner_id).close();
+    xml.open("Buckets");
+    for (const meta::BucketRecord& b : snapshot.catalog().buckets()) {
+        xml.open("Bucket").element("Name", b.name).element("CreationDate", iso8601_ms(b.created_ms)).close();
+    }
+    xml.close();
+    co_await call.respond_xml(200, xml.finish());
+}
+
+asio::awaitable<void> create_bucket(Call& call) {
+    // An optional CreateBucketConfiguration names a region; a single node has one.
+    const std::string body = co_await read_small_body(call, kMaxConfigBody);
+    if (!body.empty()) {
+        pugi::xml_document doc;
+        if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("CreateBucketConfiguration");
+        const std::string location = doc.child("CreateBucketConfiguration").child_value("LocationConstraint");
+        if (!location.empty() && location != call.services.options.region) {
+            throw S3Error(400, "InvalidLocationConstraint",
+                          "The specified location constraint is not valid: this node serves region " +
+                              call.services.options.region);
+        }
+    }
+    const std::string name = call.target.bucket;
+    co_await engine::async_commit(call.services.objects.meta(),
+                                  [&](meta::Catalog& catalog) { catalog.create_bucket(name, now_ms()); });
+    // (Header lists are built before co_await: GCC 12 miscompiles initializer lists inside it.)
+    std::vector<http::Header> headers{http::Header{"Location", "/" + name}};
+    co_await call.respond_empty(200, std::move(headers));
+}
+
+asio::awaitable<void> head_bucket(Call& call) {
+    existing_bucket(call);
+    std::vector<http::Header> headers{http::Header{"x-amz-bucket-region", call.services.options.region}};
+    co_await call.respond_empty(200, std::move(headers));
+}
+
+asio::awaitable<void> delete_bucket(Call& call) {
+    const std::string name = call.target.bucket;
+    co_await engine::async_commit(call.services.objects.meta(),
+                                  [&](meta::Catalog& catalog) { catalog.delete_bucket(name); });
+    co_await call.respond_empty(204);
+}
+
+asio::awaitable<void> get_bucket_location(Call& call) {
+    existing_bucket(call);
+    // us-east-1 is reported as an empty constraint, as S3 does.
+    const std::string& region = call.services.options.region;
+    std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+    if (region != "us-east-1") append_xml_escaped(body, region);
+    body += "</LocationConstraint>";
+    co_await call.respond_xml(200, std::move(body));
+}
+
+asio::awaitable<void> get_bucket_versioning(Call& call) {
+    const meta::BucketRecord bucket = existing_bucket(call);
+    XmlWriter xml("VersioningConfiguration");
+    if (bucket.versioning == meta::Versioning::enabled) xml.element("Status", "Enabled");
+    if (bucket.versioning == meta::Versioning::suspended) xml.element("Status", "Suspended");
+    co_await call.respond_xml(200, xml.finish());
+}
+
+asio::awaitable<void> put_bucket_versioning(Call& call) {
+    const std::string body = co_await read_small_body(call, kMaxConfigBody);
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("VersioningConfiguration");
+    const pugi::xml_node config = doc.child("VersioningConfiguration");
+    if (!config) throw malformed_xml("expected a VersioningConfiguration element");
+    const std::string status = config.child_value("Status");
+    if (std::string(config.child_value("MfaDelete")) == "Enabled") throw not_implemented("MFA delete is not supported");
+    meta::Versioning state;
+    if (status == "Enabled") {
+        state = meta::Versioning::enabled;
+    } else if (status == "Suspended") {
+        state = meta::Versioning::suspended;
+    } else {
+        throw malformed_xml("Status must be Enabled or Suspended");
+    }
+    const std::string name = call.target.bucket;
+    co_await engine::async_commit(call.services.objects.meta(),
+                                  [&](meta::Catalog& catalog) { catalog.set_versioning(name, state); });
+    co_await call.respond_empty(200);
+}
+
+}  // namespace shoal::s3

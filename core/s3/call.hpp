@@ -1,0 +1,67 @@
+// What every S3 operation gets: the exchange, the addressed target, the
+// services it may use, and helpers to answer. Internal to s3/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <asio/awaitable.hpp>
+
+#include "core/engine/object_store.hpp"
+#include "core/http/exchange.hpp"
+#include "core/log/logger.hpp"
+#include "core/s3/target.hpp"
+
+namespace shoal::s3 {
+
+struct ApiOptions {
+    std::vector<std::string> domains;  // for virtual-hosted-style addressing
+    std::string region = "us-east-1";
+    std::string owner_id = "shoal";    // the single owner until keys and grants arrive
+};
+
+struct Services {
+    engine::ObjectStore& objects;
+    const ApiOptions& options;
+    log::Logger& log;
+};
+
+struct Call {
+    http::Exchange& exchange;
+    Target target;
+    std::string request_id;
+    Services& services;
+
+    const http::Request& request() const { return exchange.request(); }
+    const std::string* header(std::string_view name) const { return exchange.request().header(name); }
+
+    // Headers every S3 response carries.
+    std::vector<http::Header> base_headers() const;
+
+    asio::awaitable<void> respond_xml(int status, std::string body, std::vector<http::Header> extra = {});
+    asio::awaitable<void> respond_empty(int status, std::vector<http::Header> extra = {});
+};
+
+// Reads a small request body (XML documents) whole, refusing more than `limit` bytes.
+asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit);
+
+// Operations, one family per file.
+asio::awaitable<void> list_buckets(Call& call);
+asio::awaitable<void> create_bucket(Call& call);
+asio::awaitable<void> head_bucket(Call& call);
+asio::awaitable<void> delete_bucket(Call& call);
+asio::awaitable<void> get_bucket_location(Call& call);
+asio::awaitable<void> get_bucket_versioning(Call& call);
+asio::awaitable<void> put_bucket_versioning(Call& call);
+
+asio::awaitable<void> put_object(Call& call);
+asio::awaitable<void> get_object(Call& call, bool head);
+asio::awaitable<void> delete_object(Call& call);
+asio::awaitable<void> delete_objects(Call& call);
+
+asio::awaitable<void> list_objects(Call& call, bool v2);
+asio::awaitable<void> list_object_versions(Call& call);
+
+}  // namespace shoal::s3

@@ -1,0 +1,483 @@
+// Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects.
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+#include <pugixml.hpp>
+
+#include "core/engine/byte_source.hpp"
+#include "core/hash/encoding.hpp"
+#include "core/s3/call.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/errors.hpp"
+#include "core/s3/names.hpp"
+#include "core/s3/xml_writer.hpp"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::size_t kMaxUserMetadata = 2048;  // bytes of x-amz-meta-* names and values (S3's limit)
+constexpr std::size_t kGetBuffer = 256 * 1024;
+constexpr std::size_t kMaxDeleteBody = 2 * 1024 * 1024;
+constexpr std::size_t kMaxDeleteObjects = 1000;
+
+// The stored response headers of an object, from its PUT request.
+constexpr std::string_view kStoredHeaders[] = {"Content-Type",     "Content-Encoding", "Content-Disposition",
+                                               "Content-Language", "Cache-Control",    "Expires"};
+
+constexpr std::string_view kStorageClasses[] = {"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
+                                                "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR",
+                                                "OUTPOSTS", "EXPRESS_ONEZONE"};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
+}
+
+// The request body as the engine reads it.
+class BodySource : public engine::ByteSource {
+public:
+    explicit BodySource(http::Exchange& exchange) : exchange_(exchange) {}
+    asio::awaitable<std::size_t> read(std::span<char> out) override { co_return co_await exchange_.read_body(out); }
+
+private:
+    http::Exchange& exchange_;
+};
+
+std::string quote_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
+
+// ETag comparison as S3 does it: quotes optional, "*" matches anything.
+bool etag_matches(std::string_view header, std::string_view etag) {
+    std::string_view rest = header;
+    while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+        if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
+        if (item == "*" || item == etag) return true;
+    }
+    return false;
+}
+
+// Parses an HTTP date (IMF-fixdate, as clients send) to unix milliseconds.
+std::optional<std::uint64_t> parse_http_date(std::string_view text) {
+    std::tm tm{};
+    const std::string s(text);
+    const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    const std::time_t t = timegm(&tm);
+    if (t < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(t) * 1000;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_tagging(std::string_view header) {
+    std::vector<std::pair<std::string, std::string>> tags;
+    while (!header.empty()) {
+        const std::size_t amp = header.find('&');
+        const std::string_view item = header.substr(0, amp);
+        header = amp == std::string_view::npos ? std::string_view{} : header.substr(amp + 1);
+        if (item.empty()) continue;
+        const std::size_t eq = item.find('=');
+        auto key = percent_decode(item.substr(0, eq), true);
+        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), true);
+        if (!key || !value || key->empty() || key->size() > 128 || value->size() > 256) {
+            throw S3Error(400, "InvalidTag", "The tag provided was not a valid tag.");
+        }
+        tags.emplace_back(std::move(*key), std::move(*value));
+    }
+    if (tags.size() > 10) throw S3Error(400, "BadRequest", "Object tags cannot be greater than 10");
+    return tags;
+}
+
+struct ByteRange {
+    std::uint64_t first;
+    std::uint64_t length;
+};
+
+// A Range header against an object of `size` bytes. nullopt: serve the whole
+// object (no header, or one S3 ignores). Throws InvalidRange when unsatisfiable.
+std::optional<ByteRange> parse_range(const std::string* header, std::uint64_t size) {
+    if (header == nullptr) return std::nullopt;
+    std::string_view spec = *header;
+    if (spec.substr(0, 6) != "bytes=" || spec.find(',') != std::string_view::npos) return std::nullopt;
+    spec.remove_prefix(6);
+    const std::size_t dash = spec.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    const auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+        return v;
+    };
+    const std::string_view first_text = spec.substr(0, dash);
+    const std::string_view last_text = spec.substr(dash + 1);
+    std::uint64_t first;
+    std::uint64_t last;
+    if (first_text.empty()) {  // suffix range: the last N bytes
+        const auto n = number(last_text);
+        if (!n) return std::nullopt;
+        if (*n == 0 || size == 0) throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+        first = size - std::min(*n, size);
+        last = size - 1;
+    } else {
+        const auto f = number(first_text);
+        if (!f) return std::nullopt;
+        first = *f;
+        if (last_text.empty()) {
+            last = size == 0 ? 0 : size - 1;
+        } else {
+            const auto l = number(last_text);
+            if (!l || *l < first) return std::nullopt;  // syntactically invalid: ignored
+            last = std::min(*l, size == 0 ? 0 : size - 1);
+        }
+        if (first >= size) throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+    }
+    return ByteRange{first, last - first + 1};
+}
+
+struct Located {
+    meta::BucketRecord bucket;
+    meta::ObjectVersion version;
+};
+
+// The version a GET/HEAD/DELETE addresses; S3's errors when there is none.
+Located locate(Call& call) {
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    auto bucket = snapshot.catalog().bucket(call.target.bucket);
+    if (!bucket) throw no_such_bucket(call.target.bucket);
+    const std::string* version_id = call.target.param("versionId");
+    std::optional<meta::ObjectVersion> version;
+    if (version_id != nullptr) {
+        std::uint64_t seq = 0;
+        if (*version_id != "null" && !meta::parse_version_id(*version_id, seq)) {
+            throw invalid_argument("Invalid version id specified");
+        }
+        version = snapshot.catalog().version(*bucket, call.target.key, *version_id);
+        if (!version) throw S3Error(404, "NoSuchVersion", "The specified version does not exist.");
+    } else {
+        version = snapshot.catalog().newest(*bucket, call.target.key);
+        if (!version) throw no_such_key(call.target.key);
+    }
+    return Located{std::move(*bucket), std::move(*version)};
+}
+
+std::string version_header_value(const meta::BucketRecord& bucket, const meta::ObjectVersion& v) {
+    if (bucket.versioning == meta::Versioning::unversioned && v.null_version) return {};
+    return v.version_id();
+}
+
+}  // namespace
+
+asio::awaitable<void> put_object(Call& call) {
+    const http::Request& request = call.request();
+    if (request.framing == http::BodyFraming::none && request.header("Content-Length") == nullptr) {
+        throw S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+    }
+
+    engine::PutInput input;
+    input.bucket = call.target.bucket;
+    input.key = call.target.key;
+
+    std::size_t user_metadata = 0;
+    for (const http::Header& h : request.headers) {
+        for (std::string_view stored : kStoredHeaders) {
+            if (http::iequals(h.name, stored)) input.headers.emplace_back(std::string(stored), h.value);
+        }
+        if (starts_with_ci(h.name, "x-amz-meta-")) {
+            user_metadata += h.name.size() - 11 + h.value.size();
+            input.headers.emplace_back(lower(h.name), h.value);
+        }
+    }
+    if (user_metadata > kMaxUserMetadata) {
+        throw S3Error(400, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.");
+    }
+    if (const std::string* storage_class = call.header("x-amz-storage-class")) {
+        if (std::find(std::begin(kStorageClasses), std::end(kStorageClasses), *storage_class) ==
+            std::end(kStorageClasses)) {
+            throw S3Error(400, "InvalidStorageClass", "The storage class you specified is not valid");
+        }
+        input.storage_class = *storage_class;
+    }
+    if (const std::string* tagging = call.header("x-amz-tagging")) input.tags = parse_tagging(*tagging);
+
+    // Content-MD5 and additional checksums are verified before the commit.
+    std::optional<std::string> expected_md5;
+    if (const std::string* md5 = call.header("Content-MD5")) {
+        const auto decoded = hash::base64_decode(*md5);
+        if (!decoded || decoded->size() != 16) {
+            throw S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+        }
+        expected_md5 = std::string(decoded->begin(), decoded->end());
+    }
+    std::optional<std::string> expected_checksum;
+    for (const char* name : {"CRC32", "CRC32C", "SHA1", "SHA256"}) {
+        const auto algorithm = engine::parse_checksum_algorithm(name);
+        if (const std::string* value = call.header(engine::checksum_header(*algorithm))) {
+            if (expected_checksum) throw invalid_request("Expecting a single x-amz-checksum- header");
+            input.checksum = *algorithm;
+            expected_checksum = *value;
+        }
+    }
+    if (!expected_checksum) {
+        const std::string* algorithm = call.header("x-amz-sdk-checksum-algorithm");
+        if (algorithm == nullptr) algorithm = call.header("x-amz-checksum-algorithm");
+        if (algorithm != nullptr) {
+            const auto parsed = engine::parse_checksum_algorithm(*algorithm);
+            if (!parsed) throw invalid_request("Value for x-amz-checksum-algorithm header is invalid.");
+            input.checksum = *parsed;  // computed and stored; the value may come in a trailer
+        }
+    }
+    input.verify = [expected_md5, expected_checksum](const engine::ContentDigests::Result& digests) {
+        if (expected_md5 && *expected_md5 != digests.md5) {
+            throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        }
+        if (expected_checksum && *expected_checksum != digests.checksum) {
+            throw S3Error(400, "BadDigest",
+                          "The " + std::string(engine::checksum_name(digests.algorithm)) +
+                              " you specified did not match the calculated checksum.");
+        }
+    };
+
+    const std::string* if_none_match = call.header("If-None-Match");
+    const std::string* if_match = call.header("If-Match");
+    if (if_none_match != nullptr && *if_none_match != "*") {
+        throw not_implemented("If-None-Match on PutObject accepts only *");
+    }
+    if (if_none_match != nullptr || if_match != nullptr) {
+        const std::optional<std::string> match = if_match ? std::optional<std::string>(*if_match) : std::nullopt;
+        const bool none_match = if_none_match != nullptr;
+        const std::string key = call.target.key;
+        input.precondition = [match, none_match, key](const std::optional<meta::ObjectVersion>& newest) {
+            const bool exists = newest && !newest->delete_marker;
+            if (none_match && exists) {
+                throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+            }
+            if (match) {
+                if (!exists) throw no_such_key(key);
+                if (!etag_matches(*match, newest->etag)) {
+                    throw S3Error(412, "PreconditionFailed",
+                                  "At least one of the pre-conditions you specified did not hold");
+                }
+            }
+        };
+    }
+
+    BodySource source(call.exchange);
+    const meta::ObjectVersion version = co_await call.services.objects.put(std::move(input), source);
+
+    std::vector<http::Header> headers{http::Header{"ETag", quote_etag(version.etag)}};
+    if (!version.null_version) headers.push_back(http::Header{"x-amz-version-id", version.version_id()});
+    if (!version.checksum_algorithm.empty()) {
+        const auto algorithm = engine::parse_checksum_algorithm(version.checksum_algorithm);
+        headers.push_back(http::Header{std::string(engine::checksum_header(*algorithm)), version.checksum});
+    }
+    co_await call.respond_empty(200, std::move(headers));
+}
+
+asio::awaitable<void> get_object(Call& call, bool head) {
+    const Located located = locate(call);
+    const meta::ObjectVersion& v = located.version;
+    const std::string version_header = version_header_value(located.bucket, v);
+    if (v.delete_marker) {
+        std::vector<http::Header> headers{http::Header{"x-amz-delete-marker", "true"}};
+        if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
+        const bool addressed = call.target.has("versionId");
+        S3Error error = addressed ? S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+                                  : no_such_key(call.target.key);
+        http::Response response = error_response(error.status(), error.code(), error.what(), call.request().path());
+        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        for (http::Header& h : headers) response.headers.push_back(std::move(h));
+        if (head) response.body.clear();
+        co_await call.exchange.respond(response);
+        co_return;
+    }
+
+    // Conditional requests (RFC 9110 section 13.2.2 order, as S3 applies it).
+    const std::string* if_match = call.header("If-Match");
+    const std::string* if_none_match = call.header("If-None-Match");
+    const std::string* if_modified_since = call.header("If-Modified-Since");
+    const std::string* if_unmodified_since = call.header("If-Unmodified-Since");
+    const std::uint64_t modified_s = v.modified_ms / 1000 * 1000;  // HTTP dates have whole seconds
+    std::vector<http::Header> headers = {http::Header{"ETag", quote_etag(v.etag)},
+                                         http::Header{"Last-Modified", http_date_ms(v.modified_ms)}};
+    if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
+    if (if_match != nullptr && !etag_matches(*if_match, v.etag)) {
+        throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+    }
+    if (if_match == nullptr && if_unmodified_since != nullptr) {
+        const auto since = parse_http_date(*if_unmodified_since);
+        if (since && modified_s > *since) {
+            throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        }
+    }
+    bool not_modified = false;
+    if (if_none_match != nullptr) {
+        not_modified = etag_matches(*if_none_match, v.etag);
+    } else if (if_modified_since != nullptr) {
+        const auto since = parse_http_date(*if_modified_since);
+        not_modified = since && modified_s <= *since;
+    }
+    if (not_modified) {
+        co_await call.respond_empty(304, std::move(headers));
+        co_return;
+    }
+
+    std::optional<ByteRange> range;
+    bool unsatisfiable = false;
+    try {
+        range = parse_range(call.header("Range"), v.size);
+    } catch (const S3Error&) {
+        unsatisfiable = true;
+    }
+    if (unsatisfiable) {
+        http::Response response = error_response(416, "InvalidRange", "The requested range is not satisfiable",
+                                                 call.request().path());
+        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        response.set("Content-Range", "bytes */" + std::to_string(v.size));
+        if (head) response.body.clear();
+        co_await call.exchange.respond(response);
+        co_return;
+    }
+
+    bool has_content_type = false;
+    for (const auto& [name, value] : v.headers) {
+        has_content_type = has_content_type || name == "Content-Type";
+        headers.push_back(http::Header{name, value});
+    }
+    if (!has_content_type) headers.push_back(http::Header{"Content-Type", "binary/octet-stream"});
+    headers.push_back(http::Header{"Accept-Ranges", "bytes"});
+    if (v.storage_class != "STANDARD" && !v.storage_class.empty()) {
+        headers.push_back(http::Header{"x-amz-storage-class", v.storage_class});
+    }
+    if (!v.tags.empty()) headers.push_back(http::Header{"x-amz-tagging-count", std::to_string(v.tags.size())});
+    const std::string* checksum_mode = call.header("x-amz-checksum-mode");
+    if (checksum_mode != nullptr && http::iequals(*checksum_mode, "ENABLED") && !range && !v.checksum.empty()) {
+        const auto algorithm = engine::parse_checksum_algorithm(v.checksum_algorithm);
+        if (algorithm) headers.push_back(http::Header{std::string(engine::checksum_header(*algorithm)), v.checksum});
+    }
+    // response-* query parameters override the stored headers (GET only, as S3).
+    if (!head) {
+        constexpr std::pair<std::string_view, std::string_view> kOverrides[] = {
+            {"response-content-type", "Content-Type"},         {"response-content-language", "Content-Language"},
+            {"response-expires", "Expires"},                   {"response-cache-control", "Cache-Control"},
+            {"response-content-disposition", "Content-Disposition"},
+            {"response-content-encoding", "Content-Encoding"}};
+        for (const auto& [param, header] : kOverrides) {
+            const std::string* value = call.target.param(param);
+            if (value == nullptr) continue;
+            std::erase_if(headers, [&](const http::Header& h) { return http::iequals(h.name, header); });
+            headers.push_back(http::Header{std::string(header), *value});
+        }
+    }
+
+    const std::uint64_t first = range ? range->first : 0;
+    const std::uint64_t length = range ? range->length : v.size;
+    int status = 200;
+    if (range) {
+        status = 206;
+        headers.push_back(http::Header{"Content-Range", "bytes " + std::to_string(first) + "-" +
+                                                            std::to_string(first + length - 1) + "/" +
+                                                            std::to_string(v.size)});
+    }
+    std::vector<http::Header> all = call.base_headers();
+    all.insert(all.end(), headers.begin(), headers.end());
+    co_await call.exchange.begin(status, all, length);
+    if (!head) {
+        auto reader = call.services.objects.open(v);
+        std::string buffer(static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, std::max<std::uint64_t>(length, 1))), '\0');
+        std::uint64_t done = 0;
+        while (done < length) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - done));
+            const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.data(), want));
+            if (n == 0) throw http::ConnectionLost("object " + v.key + " ended early");
+            co_await call.exchange.write(std::span<const char>(buffer.data(), n));
+            done += n;
+        }
+    }
+    co_await call.exchange.finish();
+}
+
+asio::awaitable<void> delete_object(Call& call) {
+    std::optional<std::string> version_id;
+    if (const std::string* v = call.target.param("versionId")) {
+        std::uint64_t seq = 0;
+        if (*v != "null" && !meta::parse_version_id(*v, seq)) throw invalid_argument("Invalid version id specified");
+        version_id = *v;
+    }
+    const engine::DeleteOutcome outcome =
+        co_await call.services.objects.remove(call.target.bucket, call.target.key, version_id);
+    std::vector<http::Header> headers;
+    if (outcome.delete_marker) headers.push_back(http::Header{"x-amz-delete-marker", "true"});
+    if (!outcome.version_id.empty()) headers.push_back(http::Header{"x-amz-version-id", outcome.version_id});
+    co_await call.respond_empty(204, std::move(headers));
+}
+
+asio::awaitable<void> delete_objects(Call& call) {
+    const std::string body = co_await read_small_body(call, kMaxDeleteBody);
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("Delete");
+    const pugi::xml_node root = doc.child("Delete");
+    if (!root) throw malformed_xml("expected a Delete element");
+    const bool quiet = std::string(root.child_value("Quiet")) == "true";
+    struct Item {
+        std::string key;
+        std::optional<std::string> version_id;
+    };
+    std::vector<Item> items;
+    for (const pugi::xml_node object : root.children("Object")) {
+        Item item{object.child_value("Key"), std::nullopt};
+        if (const pugi::xml_node v = object.child("VersionId")) item.version_id = v.child_value();
+        items.push_back(std::move(item));
+    }
+    if (items.empty() || items.size() > kMaxDeleteObjects) {
+        throw malformed_xml("a Delete request names 1 to 1000 objects");
+    }
+    {
+        const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+        if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
+    }
+
+    XmlWriter xml("DeleteResult");
+    for (const Item& item : items) {
+        std::optional<S3Error> failure;
+        engine::DeleteOutcome outcome;
+        try {
+            if (auto problem = object_key_problem(item.key)) throw S3Error(400, problem->code, problem->message);
+            std::uint64_t seq = 0;
+            if (item.version_id && *item.version_id != "null" && !meta::parse_version_id(*item.version_id, seq)) {
+                throw S3Error(400, "NoSuchVersion", "The specified version does not exist.");
+            }
+            outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id);
+        } catch (const S3Error& e) {
+            failure = e;
+        } catch (const std::exception& e) {
+            failure = S3Error(500, "InternalError", e.what());
+        }
+        if (failure) {
+            xml.open("Error").element("Key", item.key);
+            if (item.version_id) xml.element("VersionId", *item.version_id);
+            xml.element("Code", failure->code()).element("Message", failure->what()).close();
+        } else if (!quiet) {
+            xml.open("Deleted").element("Key", item.key);
+            if (item.version_id) xml.element("VersionId", *item.version_id);
+            if (outcome.delete_marker) {
+                xml.boolean("DeleteMarker", true);
+                if (!item.version_id) xml.element("DeleteMarkerVersionId", outcome.version_id);
+            }
+            xml.close();
+        }
+    }
+    co_await call.respond_xml(200, xml.finish());
+}
+
+}  // namespace shoal::s3
