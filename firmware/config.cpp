@@ -313,7 +313,8 @@ LoadedConfig load_config(const ConfigSources& sources) {
     if (sources.file) apply_file(config, *sources.file);
 
     // Variables that are not settings but that shoald reads elsewhere.
-    constexpr std::string_view kOtherVariables[] = {"SHOAL_CONFIG"};
+    constexpr std::string_view kOtherVariables[] = {"SHOAL_CONFIG", "SHOAL_ROOT_USER", "SHOAL_ROOT_PASSWORD",
+                                                    "SHOAL_ROOT_USER_FILE", "SHOAL_ROOT_PASSWORD_FILE"};
     for (const auto& [name, value] : sources.environment) {
         if (name.rfind("SHOAL_", 0) != 0) continue;
         const Setting* match = nullptr;

@@ -1,0 +1,105 @@
+"""Starting and stopping a real shoald for integration tests.
+
+shoald runs natively or through qemu-user (the emulator command is passed in
+by ctest), on a loopback port it picks itself (port 0) and reports in its
+log, with data in a fresh temporary directory.
+"""
+import os
+import re
+import shlex
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+# Emulated start-up is slow; generous but bounded.
+START_TIMEOUT = 60
+
+ROOT_USER = "shoaltestroot"
+ROOT_PASSWORD = "shoal-test-secret-0123456789"
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOAL_")}
+    env.update(extra)
+    return env
+
+
+class Daemon:
+    """A running shoald whose stderr is collected on a thread."""
+
+    def __init__(self, shoald, emulator="", flags=(), drives=None, env=None, data_dir=None):
+        self.shoald = shoald
+        self.emulator = emulator
+        self._own_data = data_dir is None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="shoald-it-")
+        if drives is None:
+            drives = [os.path.join(self.data_dir, "d1")]
+        self.drives = drives
+        if env is None:
+            env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
+        argv = self.command("server", "--address", "127.0.0.1:0", *flags, *drives)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.port = None
+
+    def command(self, *args):
+        return shlex.split(self.emulator) + [self.shoald, *args]
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            with self.cond:
+                self.lines.append(raw.decode("utf-8", "replace"))
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_for_line(self, pattern, timeout=START_TIMEOUT):
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for line in self.lines:
+                    m = regex.search(line)
+                    if m:
+                        return m
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
+                    raise AssertionError("no log line matching %r; log so far:\n%s" % (pattern, self.log()))
+                self.cond.wait(min(remaining, 0.2))
+
+    def wait_listening(self):
+        m = self.wait_for_line(r"listening address=127\.0\.0\.1:(\d+)")
+        self.port = int(m.group(1))
+        return self.port
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def log(self):
+        with self.cond:
+            return "".join(self.lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=START_TIMEOUT):
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=timeout)
+        self.reader.join(timeout=10)
+        return code
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.reader.join(timeout=10)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stderr.close()
+        if self._own_data:
+            subprocess.run(["rm", "-rf", self.data_dir], check=False)
