@@ -13,6 +13,7 @@
 #include "core/log/logger.hpp"
 #include "firmware/cli.hpp"
 #include "firmware/config.hpp"
+#include "firmware/credentials.hpp"
 #include "firmware/server_command.hpp"
 #include "firmware/version.hpp"
 
@@ -81,8 +82,10 @@ int main(int argc, char** argv) {
     }
 
     LoadedConfig loaded;
+    std::optional<RootCredentials> root;
     try {
         loaded = load_config(sources);
+        root = root_credentials_from_environment(sources.environment);
     } catch (const ConfigError& e) {
         std::cerr << "shoald: configuration error: " << e.what() << "\n";
         return kExitUsage;
@@ -92,7 +95,7 @@ int main(int argc, char** argv) {
     shoal::log::Logger log(std::cerr, loaded.config.log_level, loaded.config.log_format);
     for (const std::string& warning : loaded.warnings) log.warn(warning);
     try {
-        return run_server(loaded.config, log);
+        return run_server(loaded.config, std::move(root), log);
     } catch (const std::exception& e) {
         log.error("shoald failed", {{"error", e.what()}});
         return 1;

@@ -62,7 +62,7 @@ bool drain(runtime::EventLoops& loops, std::chrono::milliseconds grace) {
 
 }  // namespace
 
-int run_server(const Config& config, log::Logger& log) {
+int run_server(const Config& config, std::optional<RootCredentials> root, log::Logger& log) {
     const BuildInfo& info = build_info();
     log.info("shoald starting", {{"version", info.version}, {"revision", info.revision}, {"target", target_arch()}});
 
@@ -88,6 +88,16 @@ int run_server(const Config& config, log::Logger& log) {
             log.info("drive ready", {{"path", drive.path().string()},
                                      {"id", meta::format_version_id(drive.id())},
                                      {"pending_removed", leftovers}});
+        }
+        if (!root) {
+            root = load_or_create_root_credentials(drives.front().path());
+            if (root->source == RootCredentials::Source::generated) {
+                // Printed this once: afterwards it is only in the 0600 file.
+                log.warn("generated root credentials (stored in the first drive, shown only now)",
+                         {{"access_key", root->access_key},
+                          {"secret_key", root->secret_key},
+                          {"file", (drives.front().path() / kRootCredentialsFile).string()}});
+            }
         }
         const std::filesystem::path meta_dir =
             config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;

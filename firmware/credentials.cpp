@@ -1,0 +1,102 @@
+#include "firmware/credentials.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/runtime/unique_fd.hpp"
+#include "firmware/config.hpp"
+
+namespace shoal::firmware {
+namespace {
+
+std::string trim_newlines(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+std::optional<std::string> value_of(const std::map<std::string, std::string>& env, const std::string& name) {
+    const auto direct = env.find(name);
+    const auto file = env.find(name + "_FILE");
+    if (direct != env.end() && file != env.end()) {
+        throw ConfigError(name + ": set either " + name + " or " + name + "_FILE, not both");
+    }
+    if (direct != env.end()) return direct->second;
+    if (file == env.end()) return std::nullopt;
+    std::ifstream in(file->second, std::ios::binary);
+    if (!in) throw ConfigError(name + "_FILE: cannot read " + file->second + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return trim_newlines(text.str());
+}
+
+void check(const std::string& access_key, const std::string& secret_key, const std::string& origin) {
+    if (access_key.size() < 3 || access_key.size() > 128 ||
+        access_key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+            std::string::npos) {
+        throw ConfigError("SHOAL_ROOT_USER: expected 3 to 128 characters of A-Z a-z 0-9 . _ - (" + origin + ")");
+    }
+    if (secret_key.size() < 8 || secret_key.size() > 256) {
+        throw ConfigError("SHOAL_ROOT_PASSWORD: expected 8 to 256 characters (" + origin + ")");
+    }
+}
+
+std::string random_text(std::size_t length, std::string_view alphabet) {
+    std::random_device random;
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+    std::string out;
+    for (std::size_t i = 0; i < length; ++i) out.push_back(alphabet[pick(random)]);
+    return out;
+}
+
+}  // namespace
+
+std::optional<RootCredentials> root_credentials_from_environment(const std::map<std::string, std::string>& env) {
+    const auto user = value_of(env, "SHOAL_ROOT_USER");
+    const auto password = value_of(env, "SHOAL_ROOT_PASSWORD");
+    if (!user && !password) return std::nullopt;
+    if (!user || !password) throw ConfigError("SHOAL_ROOT_USER and SHOAL_ROOT_PASSWORD must be set together");
+    check(*user, *password, "environment");
+    return RootCredentials{*user, *password, RootCredentials::Source::environment};
+}
+
+RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive) {
+    const std::filesystem::path file = drive / kRootCredentialsFile;
+    std::ifstream in(file);
+    if (in) {
+        RootCredentials stored;
+        std::getline(in, stored.access_key);
+        std::getline(in, stored.secret_key);
+        stored.source = RootCredentials::Source::stored;
+        try {
+            check(stored.access_key, stored.secret_key, file.string());
+        } catch (const ConfigError& e) {
+            throw std::runtime_error("root credentials file " + file.string() + " is damaged: " + e.what());
+        }
+        return stored;
+    }
+    if (errno != ENOENT) throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
+
+    RootCredentials made;
+    made.access_key = random_text(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    made.secret_key = random_text(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    made.source = RootCredentials::Source::generated;
+    const std::string text = made.access_key + "\n" + made.secret_key + "\n";
+    const std::filesystem::path temp = file.string() + ".new";
+    runtime::UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+        ::fsync(fd.get()) != 0 || ::rename(temp.c_str(), file.c_str()) != 0) {
+        throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+    }
+    runtime::UniqueFd dir(::open(drive.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir) ::fsync(dir.get());
+    return made;
+}
+
+}  // namespace shoal::firmware
