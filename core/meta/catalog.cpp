@@ -77,7 +77,8 @@ bool Catalog::bucket_has_versions(const BucketRecord& bucket) const {
 
 void Catalog::delete_bucket(std::string_view name) {
     const BucketRecord record = bucket_or_refuse(name);
-    if (bucket_has_versions(record)) {
+    SegmentedIterator uploads(txn_, tables_.upload_keys, record.id);
+    if (bucket_has_versions(record) || uploads.seek("")) {
         throw Refused(Refusal::bucket_not_empty, "bucket not empty: " + std::string(name));
     }
     txn_.del(tables_.buckets, name);
@@ -159,6 +160,145 @@ ObjectVersion Catalog::delete_version(const BucketRecord& bucket, std::string_vi
     keys_.prune(txn_, tables_.versions, bucket.id, key);
     refresh_current(bucket, key);
     return std::move(*v);
+}
+
+namespace {
+
+std::string part_key(std::string_view upload_id, std::uint32_t number) {
+    std::string key(upload_id);
+    for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>((number >> shift) & 0xff));
+    return key;
+}
+
+std::string upload_suffix(const UploadRecord& upload) { return encode_u64(upload.seq) + upload.upload_id; }
+
+}  // namespace
+
+void Catalog::create_upload(const BucketRecord& bucket, const UploadRecord& upload) {
+    txn_.put(tables_.uploads, upload.upload_id, encode(upload));
+    const std::string index_key =
+        keys_.key_for_write(txn_, tables_.upload_keys, bucket.id, upload.key, upload_suffix(upload));
+    txn_.put(tables_.upload_keys, index_key, {});
+}
+
+std::optional<UploadRecord> Catalog::upload(std::string_view upload_id) const {
+    if (upload_id.empty()) return std::nullopt;
+    const auto found = txn_.get(tables_.uploads, upload_id);
+    if (!found) return std::nullopt;
+    return decode_upload(*found);
+}
+
+UploadRecord Catalog::upload_or_refuse(std::string_view bucket, std::string_view key,
+                                       std::string_view upload_id) const {
+    auto found = upload(upload_id);
+    if (!found || found->bucket != bucket || found->key != key) {
+        throw Refused(Refusal::no_such_upload, "no such upload: " + std::string(upload_id));
+    }
+    return std::move(*found);
+}
+
+std::optional<PartRecord> Catalog::put_part(std::string_view upload_id, const PartRecord& part) {
+    const std::string key = part_key(upload_id, part.number);
+    std::optional<PartRecord> replaced;
+    if (const auto found = txn_.get(tables_.parts, key)) replaced = decode_part(*found);
+    txn_.put(tables_.parts, key, encode(part));
+    return replaced;
+}
+
+std::optional<PartRecord> Catalog::part(std::string_view upload_id, std::uint32_t number) const {
+    const auto found = txn_.get(tables_.parts, part_key(upload_id, number));
+    if (!found) return std::nullopt;
+    return decode_part(*found);
+}
+
+PartsPage Catalog::parts(std::string_view upload_id, std::uint32_t after, std::size_t max_parts) const {
+    PartsPage page;
+    Cursor cursor(txn_, tables_.parts);
+    for (bool ok = cursor.seek(part_key(upload_id, after + 1)); ok && starts_with(cursor.key(), upload_id) &&
+                                                                 cursor.key().size() == upload_id.size() + 4;
+         ok = cursor.next()) {
+        if (page.parts.size() == max_parts) {
+            page.truncated = true;
+            break;
+        }
+        page.parts.push_back(decode_part(cursor.value()));
+        page.next_marker = page.parts.back().number;
+    }
+    return page;
+}
+
+std::vector<PartRecord> Catalog::remove_upload(const BucketRecord& bucket, const UploadRecord& upload) {
+    std::vector<PartRecord> removed;
+    Cursor cursor(txn_, tables_.parts);
+    bool ok = cursor.seek(part_key(upload.upload_id, 0));
+    while (ok && starts_with(cursor.key(), upload.upload_id) && cursor.key().size() == upload.upload_id.size() + 4) {
+        removed.push_back(decode_part(cursor.value()));
+        cursor.del();
+        ok = cursor.seek(part_key(upload.upload_id, 0));
+    }
+    txn_.del(tables_.uploads, upload.upload_id);
+    if (const auto index_key = keys_.key_for_read(txn_, bucket.id, upload.key, upload_suffix(upload))) {
+        txn_.del(tables_.upload_keys, *index_key);
+        keys_.prune(txn_, tables_.upload_keys, bucket.id, upload.key);
+    }
+    return removed;
+}
+
+UploadsPage Catalog::list_uploads(const BucketRecord& bucket, const UploadsQuery& query) const {
+    UploadsPage page;
+    if (query.max_uploads == 0) return page;
+    SegmentedIterator it(txn_, tables_.upload_keys, bucket.id);
+    bool ok;
+    if (query.key_marker.empty() || query.key_marker < query.prefix) {
+        ok = it.seek(query.prefix);
+    } else {
+        ok = it.seek(query.key_marker);
+        if (query.upload_id_marker.empty()) {
+            while (ok && it.key() == query.key_marker) ok = it.next();
+        } else {
+            // Uploads of the marker key after the marker upload.
+            const auto marker = upload(query.upload_id_marker);
+            if (marker) ok = it.seek(query.key_marker, upload_suffix(*marker) + std::string(1, '\0'));
+        }
+    }
+    std::size_t count = 0;
+    while (ok && starts_with(it.key(), query.prefix)) {
+        const std::string key = it.key();
+        if (!query.delimiter.empty()) {
+            const std::size_t pos = key.find(query.delimiter, query.prefix.size());
+            if (pos != std::string::npos) {
+                const std::string common = key.substr(0, pos + query.delimiter.size());
+                if (!starts_with(query.key_marker, common)) {
+                    if (count == query.max_uploads) {
+                        page.truncated = true;
+                        break;
+                    }
+                    page.common_prefixes.push_back(common);
+                    page.next_key_marker = common;
+                    page.next_upload_id_marker.clear();
+                    ++count;
+                }
+                const auto after = prefix_successor(common);
+                ok = after ? it.seek(*after) : false;
+                continue;
+            }
+        }
+        if (count == query.max_uploads) {
+            page.truncated = true;
+            break;
+        }
+        const std::string_view suffix = it.suffix();
+        if (suffix.size() > 8) {
+            if (auto record = upload(suffix.substr(8))) {
+                page.next_key_marker = key;
+                page.next_upload_id_marker = record->upload_id;
+                page.uploads.push_back(std::move(*record));
+                ++count;
+            }
+        }
+        ok = it.next();
+    }
+    return page;
 }
 
 ListPage Catalog::list(const BucketRecord& bucket, const ListQuery& query) const {

@@ -8,6 +8,9 @@
 //   versions    (bucket ns, object key, ~seq) -> ObjectVersion   newest first per key
 //   current     (bucket ns, object key)       -> ObjectSummary   only keys whose newest
 //                                                                 version is not a delete marker
+//   uploads     upload id                     -> UploadRecord    multipart uploads in progress
+//   upload_keys (bucket ns, object key, seq | upload id) -> ""   uploads in listing order
+//   parts       upload id | part number (4 bytes BE) -> PartRecord
 // Invariant: after every committed transaction, `current` holds exactly the
 // summary of each key's newest version when that version is not a delete
 // marker. Both are changed together by put_version/delete_version only.
@@ -31,11 +34,14 @@ struct Tables {
     MDB_dbi namespaces = 0;
     MDB_dbi versions = 0;
     MDB_dbi current = 0;
+    MDB_dbi uploads = 0;
+    MDB_dbi upload_keys = 0;
+    MDB_dbi parts = 0;
 };
 
 // An operation refused because of the state it found (the caller maps it to
 // its protocol's error).
-enum class Refusal { no_such_bucket, bucket_exists, bucket_not_empty, no_such_key, no_such_version };
+enum class Refusal { no_such_bucket, bucket_exists, bucket_not_empty, no_such_key, no_such_version, no_such_upload };
 
 class Refused : public MetaError {
 public:
@@ -86,6 +92,28 @@ struct VersionsPage {
     std::string next_version_id_marker;
 };
 
+struct UploadsQuery {
+    std::string prefix;
+    std::string delimiter;
+    std::string key_marker;
+    std::string upload_id_marker;
+    std::size_t max_uploads = 1000;
+};
+
+struct UploadsPage {
+    std::vector<UploadRecord> uploads;
+    std::vector<std::string> common_prefixes;
+    bool truncated = false;
+    std::string next_key_marker;
+    std::string next_upload_id_marker;
+};
+
+struct PartsPage {
+    std::vector<PartRecord> parts;
+    bool truncated = false;
+    std::uint32_t next_marker = 0;
+};
+
 class Catalog {
 public:
     Catalog(Txn& txn, const Tables& tables);
@@ -113,6 +141,19 @@ public:
     std::vector<ObjectVersion> put_version(const BucketRecord& bucket, ObjectVersion v);
     // Removes one version. Returns it.
     ObjectVersion delete_version(const BucketRecord& bucket, std::string_view key, std::string_view version_id);
+
+    // --- multipart uploads ---
+    void create_upload(const BucketRecord& bucket, const UploadRecord& upload);
+    std::optional<UploadRecord> upload(std::string_view upload_id) const;
+    // The upload, checked to belong to bucket/key; refuses with no_such_upload.
+    UploadRecord upload_or_refuse(std::string_view bucket, std::string_view key, std::string_view upload_id) const;
+    // Stores a part; returns the part it replaced, whose chunks the caller frees.
+    std::optional<PartRecord> put_part(std::string_view upload_id, const PartRecord& part);
+    std::optional<PartRecord> part(std::string_view upload_id, std::uint32_t number) const;
+    PartsPage parts(std::string_view upload_id, std::uint32_t after, std::size_t max_parts) const;
+    // Removes the upload and all its parts; returns the parts.
+    std::vector<PartRecord> remove_upload(const BucketRecord& bucket, const UploadRecord& upload);
+    UploadsPage list_uploads(const BucketRecord& bucket, const UploadsQuery& query) const;
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
     VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;

@@ -10,6 +10,8 @@ namespace {
 constexpr std::uint64_t kBucketFormat = 1;
 constexpr std::uint64_t kVersionFormat = 1;
 constexpr std::uint64_t kSummaryFormat = 1;
+constexpr std::uint64_t kUploadFormat = 1;
+constexpr std::uint64_t kPartFormat = 1;
 
 void check_format(Decoder& d, std::uint64_t expected, const char* what) {
     const std::uint64_t format = d.u64();
@@ -36,7 +38,87 @@ std::vector<std::pair<std::string, std::string>> decode_pairs(Decoder& d) {
     return pairs;
 }
 
+void encode_chunks(Encoder& e, const std::vector<ChunkRef>& chunks) {
+    e.u64(chunks.size());
+    for (const ChunkRef& c : chunks) {
+        e.bytes(c.chunk_id);
+        e.u64(c.drive);
+        e.u64(c.offset);
+        e.u64(c.length);
+    }
+}
+
+std::vector<ChunkRef> decode_chunks(Decoder& d) {
+    std::vector<ChunkRef> chunks;
+    const std::uint64_t n = d.u64();
+    for (std::uint64_t i = 0; i < n; ++i) {
+        ChunkRef c;
+        c.chunk_id = d.string();
+        c.drive = d.u64();
+        c.offset = d.u64();
+        c.length = d.u64();
+        chunks.push_back(std::move(c));
+    }
+    return chunks;
+}
+
 }  // namespace
+
+std::string encode(const UploadRecord& r) {
+    Encoder e;
+    e.u64(kUploadFormat);
+    e.bytes(r.upload_id);
+    e.bytes(r.bucket);
+    e.bytes(r.key);
+    e.u64(r.seq);
+    e.u64(r.initiated_ms);
+    e.bytes(r.storage_class);
+    encode_pairs(e, r.headers);
+    encode_pairs(e, r.tags);
+    e.bytes(r.checksum_algorithm);
+    return e.take();
+}
+
+UploadRecord decode_upload(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kUploadFormat, "upload");
+    UploadRecord r;
+    r.upload_id = d.string();
+    r.bucket = d.string();
+    r.key = d.string();
+    r.seq = d.u64();
+    r.initiated_ms = d.u64();
+    r.storage_class = d.string();
+    r.headers = decode_pairs(d);
+    r.tags = decode_pairs(d);
+    r.checksum_algorithm = d.string();
+    return r;
+}
+
+std::string encode(const PartRecord& r) {
+    Encoder e;
+    e.u64(kPartFormat);
+    e.u64(r.number);
+    e.u64(r.size);
+    e.bytes(r.etag);
+    e.u64(r.modified_ms);
+    e.bytes(r.checksum);
+    encode_chunks(e, r.chunks);
+    return e.take();
+}
+
+PartRecord decode_part(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kPartFormat, "part");
+    PartRecord r;
+    r.number = static_cast<std::uint32_t>(d.u64());
+    r.size = d.u64();
+    r.etag = d.string();
+    r.modified_ms = d.u64();
+    r.checksum = d.string();
+    r.chunks = decode_chunks(d);
+    return r;
+}
 
 std::string encode(const BucketRecord& r) {
     Encoder e;
@@ -77,13 +159,7 @@ std::string encode(const ObjectVersion& r) {
     e.bytes(r.checksum_algorithm);
     e.bytes(r.checksum);
     e.bytes(r.inline_data);
-    e.u64(r.chunks.size());
-    for (const ChunkRef& c : r.chunks) {
-        e.bytes(c.chunk_id);
-        e.u64(c.drive);
-        e.u64(c.offset);
-        e.u64(c.length);
-    }
+    encode_chunks(e, r.chunks);
     e.u64(r.parts.size());
     for (const PartInfo& p : r.parts) {
         e.u64(p.number);
@@ -110,15 +186,7 @@ ObjectVersion decode_version(std::string_view bytes) {
     r.checksum_algorithm = d.string();
     r.checksum = d.string();
     r.inline_data = d.string();
-    const std::uint64_t chunks = d.u64();
-    for (std::uint64_t i = 0; i < chunks; ++i) {
-        ChunkRef c;
-        c.chunk_id = d.string();
-        c.drive = d.u64();
-        c.offset = d.u64();
-        c.length = d.u64();
-        r.chunks.push_back(std::move(c));
-    }
+    r.chunks = decode_chunks(d);
     const std::uint64_t parts = d.u64();
     for (std::uint64_t i = 0; i < parts; ++i) {
         PartInfo p;

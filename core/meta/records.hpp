@@ -58,6 +58,29 @@ struct ObjectVersion {
     std::string version_id() const;  // "null" or a 16-hex-digit id
 };
 
+// A multipart upload in progress.
+struct UploadRecord {
+    std::string upload_id;
+    std::string bucket;
+    std::string key;
+    std::uint64_t seq = 0;  // initiation order (listing orders uploads of a key by it)
+    std::uint64_t initiated_ms = 0;
+    std::string storage_class;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::string checksum_algorithm;
+};
+
+// One uploaded part of a multipart upload; its data is always in chunks.
+struct PartRecord {
+    std::uint32_t number = 0;
+    std::uint64_t size = 0;
+    std::string etag;  // hex MD5 of the part, without quotes
+    std::uint64_t modified_ms = 0;
+    std::string checksum;  // base64, of the upload's checksum algorithm, if any
+    std::vector<ChunkRef> chunks;  // offsets relative to the part's start
+};
+
 // What listing needs of a key's current version, kept apart from the full
 // record so that a list page reads only small entries.
 struct ObjectSummary {
@@ -74,6 +97,11 @@ std::string encode(const ObjectVersion& r);
 ObjectVersion decode_version(std::string_view bytes);
 std::string encode(const ObjectSummary& r);
 ObjectSummary decode_summary(std::string_view bytes);
+
+std::string encode(const UploadRecord& r);
+UploadRecord decode_upload(std::string_view bytes);
+std::string encode(const PartRecord& r);
+PartRecord decode_part(std::string_view bytes);
 
 ObjectSummary summary_of(const ObjectVersion& v);
 

@@ -8,13 +8,16 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options) : ma
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw MetaError("metadata store " + dir.string() + ": cannot create directory: " + ec.message());
-    env_ = std::make_unique<Env>(dir.string(), options.map_size, 8);
+    env_ = std::make_unique<Env>(dir.string(), options.map_size, 16);
     Txn txn(*env_, Txn::read_write);
     tables_.system = txn.open_db("system", MDB_CREATE);
     tables_.buckets = txn.open_db("buckets", MDB_CREATE);
     tables_.namespaces = txn.open_db("namespaces", MDB_CREATE);
     tables_.versions = txn.open_db("versions", MDB_CREATE);
     tables_.current = txn.open_db("current", MDB_CREATE);
+    tables_.uploads = txn.open_db("uploads", MDB_CREATE);
+    tables_.upload_keys = txn.open_db("upload_keys", MDB_CREATE);
+    tables_.parts = txn.open_db("parts", MDB_CREATE);
     txn.commit();
     committer_ = std::thread([this] { run(); });
 }

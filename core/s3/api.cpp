@@ -23,6 +23,10 @@ S3Error from_refusal(const meta::Refused& r, const Target& target) {
         case meta::Refusal::no_such_key: return no_such_key(target.key);
         case meta::Refusal::no_such_version:
             return S3Error(404, "NoSuchVersion", "The specified version does not exist.");
+        case meta::Refusal::no_such_upload:
+            return S3Error(404, "NoSuchUpload",
+                           "The specified multipart upload does not exist. The upload ID might be invalid, or the "
+                           "multipart upload might have been aborted or completed.");
     }
     return S3Error(500, "InternalError", r.what());
 }
