@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <random>
 
 #include "core/engine/async_commit.hpp"
+#include "core/engine/content_writer.hpp"
 #include "core/hash/encoding.hpp"
 
 namespace shoal::engine {
@@ -23,6 +25,12 @@ std::uint64_t now_us() {
 }
 
 std::uint64_t committed_seq(meta::Store& store) { return store.snapshot().catalog().last_seq(); }
+
+std::vector<meta::ChunkRef> chunks_of(const std::vector<meta::PartRecord>& parts) {
+    std::vector<meta::ChunkRef> refs;
+    for (const meta::PartRecord& p : parts) refs.insert(refs.end(), p.chunks.begin(), p.chunks.end());
+    return refs;
+}
 
 }  // namespace
 
@@ -52,6 +60,33 @@ chunk::ChunkStore* ObjectStore::drive(std::uint64_t id) {
     return nullptr;
 }
 
+void ObjectStore::remove_chunks(const std::vector<meta::ChunkRef>& refs) {
+    for (const meta::ChunkRef& ref : refs) {
+        chunk::ChunkStore* store = drive(ref.drive);
+        const auto id = chunk::ChunkId::parse(ref.chunk_id);
+        if (store == nullptr || !id) continue;
+        try {
+            store->remove(*id);
+        } catch (const std::exception& e) {
+            // Left for the orphan collector; the metadata no longer points to it.
+            log_.warn("cannot remove chunk", {{"chunk", ref.chunk_id}, {"error", e.what()}});
+        }
+    }
+}
+
+asio::awaitable<void> ObjectStore::free_chunks(const std::vector<meta::ObjectVersion>& removed) {
+    std::vector<meta::ChunkRef> refs;
+    for (const meta::ObjectVersion& v : removed) refs.insert(refs.end(), v.chunks.begin(), v.chunks.end());
+    if (refs.empty()) co_return;
+    co_await pool_.run([&] { remove_chunks(refs); });
+}
+
+asio::awaitable<void> ObjectStore::free_parts(const std::vector<meta::PartRecord>& removed) {
+    const std::vector<meta::ChunkRef> refs = chunks_of(removed);
+    if (refs.empty()) co_return;
+    co_await pool_.run([&] { remove_chunks(refs); });
+}
+
 asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource& source) {
     meta::ObjectVersion version;
     version.key = input.key;
@@ -59,109 +94,26 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     version.storage_class = input.storage_class;
     version.headers = std::move(input.headers);
     version.tags = std::move(input.tags);
-    const std::string version_id = meta::format_version_id(version.seq);
 
-    ContentDigests digests(input.checksum);
-    std::string buffer(options_.io_buffer, '\0');
-    std::string inline_data;
-    std::optional<chunk::ChunkWriter> writer;
-    std::uint64_t writer_drive = 0;
-    std::uint64_t written = 0;  // content bytes so far
-    bool committed = false;
-
-    // Removes every chunk of this PUT unless it committed (errors, cancellation).
-    auto cleanup = [&]() -> asio::awaitable<void> {
-        if (committed) co_return;
-        std::vector<meta::ChunkRef> refs = std::move(version.chunks);
-        co_await pool_.run([&] {
-            writer.reset();  // an unfinished writer removes its pending file
-            for (const meta::ChunkRef& ref : refs) {
-                if (chunk::ChunkStore* store = drive(ref.drive)) {
-                    try {
-                        if (auto id = chunk::ChunkId::parse(ref.chunk_id)) store->remove(*id);
-                    } catch (const std::exception& e) {
-                        log_.warn("cannot remove chunk of failed write", {{"chunk", ref.chunk_id}, {"error", e.what()}});
-                    }
-                }
-            }
-            return 0;
-        });
-    };
-
-    // Opens a chunk for the next content bytes on a drive chosen by the conscience.
-    auto start_chunk = [&]() -> asio::awaitable<void> {
-        const auto picked = conscience_.pick_for_write();
-        if (!picked) throw StorageUnavailable("no drive can take writes (all full or failed)");
-        writer_drive = *picked;
-        chunk::ChunkOwner owner;
-        owner.bucket = input.bucket;
-        owner.key = input.key;
-        owner.version_id = version_id;
-        owner.index = static_cast<std::uint32_t>(version.chunks.size());
-        owner.offset = written;
-        chunk::ChunkStore* store = drive(writer_drive);
-        writer = co_await pool_.run([&] { return store->create(chunk::ChunkId::random(), owner); });
-        version.chunks.push_back(meta::ChunkRef{"", writer_drive, written, 0});
-    };
-
-    auto finish_chunk = [&]() -> asio::awaitable<void> {
-        const chunk::ChunkInfo info = co_await pool_.run([&] { return writer->finish(); });
-        writer.reset();
-        version.chunks.back().chunk_id = info.id.to_string();
-        version.chunks.back().length = info.size;
-    };
-
-    // Appends content to chunks, cutting a new one every chunk_size bytes.
-    auto append = [&](std::string_view data) -> asio::awaitable<void> {
-        while (!data.empty()) {
-            if (!writer) co_await start_chunk();
-            const std::uint64_t in_chunk = written - version.chunks.back().offset;
-            const std::size_t n =
-                static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), options_.chunk_size - in_chunk));
-            co_await pool_.run([&] {
-                writer->append(data.data(), n);
-                return 0;
-            });
-            written += n;
-            data.remove_prefix(n);
-            if (written - version.chunks.back().offset == options_.chunk_size) co_await finish_chunk();
-        }
-    };
+    chunk::ChunkOwner owner;
+    owner.bucket = input.bucket;
+    owner.key = input.key;
+    owner.version_id = meta::format_version_id(version.seq);
+    ContentWriter content(*this, owner, options_.inline_threshold, input.checksum, input.max_size);
 
     std::exception_ptr error;
     try {
-        bool chunked = false;
-        std::uint64_t total = 0;
-        while (true) {
-            const std::size_t n = co_await source.read(buffer);
-            if (n == 0) break;
-            total += n;
-            if (total > input.max_size) throw TooLarge("object larger than allowed");
-            const std::string_view data(buffer.data(), n);
-            digests.update(data);
-            if (!chunked && inline_data.size() + n <= options_.inline_threshold) {
-                inline_data.append(data);
-                continue;
-            }
-            if (!chunked) {
-                chunked = true;
-                const std::string head = std::move(inline_data);
-                inline_data.clear();
-                co_await append(head);
-            }
-            co_await append(data);
+        co_await content.consume(source);
+        const ContentDigests::Result& digests = content.digests();
+        if (input.verify) input.verify(digests);
+        version.size = digests.size;
+        version.etag = hash::hex_encode(digests.md5);
+        if (digests.algorithm != ChecksumAlgorithm::none) {
+            version.checksum_algorithm = std::string(checksum_name(digests.algorithm));
+            version.checksum = digests.checksum;
         }
-        if (writer) co_await finish_chunk();
-
-        const ContentDigests::Result result = digests.finish();
-        version.size = result.size;
-        version.etag = hash::hex_encode(result.md5);
-        if (result.algorithm != ChecksumAlgorithm::none) {
-            version.checksum_algorithm = std::string(checksum_name(result.algorithm));
-            version.checksum = result.checksum;
-        }
-        version.inline_data = std::move(inline_data);
-        if (input.verify) input.verify(result);
+        version.inline_data = std::move(content.inline_data());
+        version.chunks = content.chunks();
         version.modified_ms = now_ms();
 
         std::vector<meta::ObjectVersion> removed;
@@ -170,36 +122,16 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
             if (input.precondition) input.precondition(catalog.newest(bucket, input.key));
             removed = catalog.put_version(bucket, version);
         });
-        committed = true;
+        content.keep();
         co_await free_chunks(removed);
     } catch (...) {
         error = std::current_exception();  // cleaned up below: no co_await in a handler
     }
     if (error) {
-        co_await cleanup();
+        co_await content.discard();
         std::rethrow_exception(error);
     }
     co_return version;
-}
-
-asio::awaitable<void> ObjectStore::free_chunks(const std::vector<meta::ObjectVersion>& removed) {
-    std::vector<meta::ChunkRef> refs;
-    for (const meta::ObjectVersion& v : removed) refs.insert(refs.end(), v.chunks.begin(), v.chunks.end());
-    if (refs.empty()) co_return;
-    co_await pool_.run([&] {
-        for (const meta::ChunkRef& ref : refs) {
-            chunk::ChunkStore* store = drive(ref.drive);
-            const auto id = chunk::ChunkId::parse(ref.chunk_id);
-            if (store == nullptr || !id) continue;
-            try {
-                store->remove(*id);
-            } catch (const std::exception& e) {
-                // Left for the orphan collector; the metadata no longer points to it.
-                log_.warn("cannot remove chunk", {{"chunk", ref.chunk_id}, {"error", e.what()}});
-            }
-        }
-        return 0;
-    });
 }
 
 asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::string key,
@@ -219,7 +151,7 @@ asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::stri
             return;
         }
         if (record.versioning == meta::Versioning::unversioned) {
-            if (auto existing = catalog.version(record, key, "null")) {
+            if (catalog.version(record, key, "null")) {
                 removed.push_back(catalog.delete_version(record, key, "null"));
                 outcome.found = true;
             }
@@ -238,6 +170,142 @@ asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::stri
     });
     co_await free_chunks(removed);
     co_return outcome;
+}
+
+asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
+    meta::UploadRecord upload;
+    upload.seq = next_seq();
+    // Unguessable and unique: the sequence, then 64 random bits.
+    std::random_device random;
+    const std::uint64_t salt = (static_cast<std::uint64_t>(random()) << 32) | random();
+    upload.upload_id = meta::format_version_id(upload.seq) + meta::format_version_id(salt);
+    upload.bucket = input.bucket;
+    upload.key = input.key;
+    upload.initiated_ms = now_ms();
+    upload.storage_class = input.storage_class;
+    upload.headers = input.headers;
+    upload.tags = input.tags;
+    if (input.checksum != ChecksumAlgorithm::none) upload.checksum_algorithm = std::string(checksum_name(input.checksum));
+    co_await async_commit(meta_, [&](meta::Catalog& catalog) {
+        catalog.create_upload(catalog.bucket_or_refuse(input.bucket), upload);
+    });
+    co_return upload.upload_id;
+}
+
+asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std::string key, std::string upload_id,
+                                                        std::uint32_t number, ChecksumAlgorithm checksum,
+                                                        std::function<void(const ContentDigests::Result&)> verify,
+                                                        ByteSource& source) {
+    {
+        const meta::Snapshot snapshot = meta_.snapshot();
+        snapshot.catalog().upload_or_refuse(bucket, key, upload_id);  // fail before reading the body
+    }
+    chunk::ChunkOwner owner;
+    owner.bucket = bucket;
+    owner.key = key;
+    owner.version_id = upload_id;
+    owner.part_number = number;
+    ContentWriter content(*this, owner, 0, checksum, std::uint64_t{5} << 30);
+
+    meta::PartRecord part;
+    part.number = number;
+    std::exception_ptr error;
+    try {
+        co_await content.consume(source);
+        if (verify) verify(content.digests());
+        part.size = content.digests().size;
+        part.etag = hash::hex_encode(content.digests().md5);
+        part.checksum = content.digests().checksum;
+        part.chunks = content.chunks();
+        part.modified_ms = now_ms();
+        std::optional<meta::PartRecord> replaced;
+        co_await async_commit(meta_, [&](meta::Catalog& catalog) {
+            catalog.upload_or_refuse(bucket, key, upload_id);  // it may have been aborted meanwhile
+            replaced = catalog.put_part(upload_id, part);
+        });
+        content.keep();
+        if (replaced) {
+            const std::vector<meta::PartRecord> old{std::move(*replaced)};  // (no braced list in co_await: GCC 12)
+            co_await free_parts(old);
+        }
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (error) {
+        co_await content.discard();
+        std::rethrow_exception(error);
+    }
+    co_return part;
+}
+
+asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bucket, std::string key,
+                                                                  std::string upload_id,
+                                                                  std::vector<CompletedPart> parts,
+                                                                  CompletionCheck check) {
+    meta::ObjectVersion version;
+    std::vector<meta::PartRecord> unused;
+    std::vector<meta::ObjectVersion> removed;
+    const std::uint64_t seq = next_seq();
+    co_await async_commit(meta_, [&](meta::Catalog& catalog) {
+        const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+        const meta::UploadRecord upload = catalog.upload_or_refuse(bucket, key, upload_id);
+        std::vector<meta::PartRecord> listed;
+        for (const CompletedPart& wanted : parts) {
+            auto found = catalog.part(upload_id, wanted.number);
+            if (found) {
+                listed.push_back(std::move(*found));
+            } else {
+                listed.push_back(meta::PartRecord{});  // number 0: missing, for `check` to refuse
+                listed.back().number = 0;
+            }
+        }
+        check(listed, catalog.newest(record, key));
+
+        // The object: the parts' chunks end to end; the S3 multipart ETag is
+        // the MD5 of the parts' binary MD5s, then "-" and the part count.
+        hash::Md5 etags;
+        version.key = key;
+        version.seq = seq;
+        version.storage_class = upload.storage_class;
+        version.headers = upload.headers;
+        version.tags = upload.tags;
+        for (const meta::PartRecord& part : listed) {
+            const auto md5 = hash::hex_decode(part.etag);
+            if (md5) etags.update(std::span<const std::uint8_t>(md5->data(), md5->size()));
+            for (meta::ChunkRef ref : part.chunks) {
+                ref.offset += version.size;
+                version.chunks.push_back(std::move(ref));
+            }
+            version.parts.push_back(meta::PartInfo{part.number, part.size, part.etag});
+            version.size += part.size;
+        }
+        const auto digest = etags.finish();
+        version.etag = hash::hex_encode(std::span<const std::uint8_t>(digest.data(), digest.size())) + "-" +
+                       std::to_string(listed.size());
+        version.modified_ms = now_ms();
+
+        // Parts uploaded but not listed are dropped with the upload.
+        std::vector<meta::PartRecord> all = catalog.remove_upload(record, upload);
+        for (meta::PartRecord& p : all) {
+            const bool used = std::any_of(listed.begin(), listed.end(),
+                                          [&](const meta::PartRecord& l) { return l.number == p.number; });
+            if (!used) unused.push_back(std::move(p));
+        }
+        removed = catalog.put_version(record, version);
+    });
+    co_await free_parts(unused);
+    co_await free_chunks(removed);
+    co_return version;
+}
+
+asio::awaitable<void> ObjectStore::abort_upload(std::string bucket, std::string key, std::string upload_id) {
+    std::vector<meta::PartRecord> parts;
+    co_await async_commit(meta_, [&](meta::Catalog& catalog) {
+        const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+        const meta::UploadRecord upload = catalog.upload_or_refuse(bucket, key, upload_id);
+        parts = catalog.remove_upload(record, upload);
+    });
+    co_await free_parts(parts);
 }
 
 std::unique_ptr<ObjectStore::Reader> ObjectStore::open(const meta::ObjectVersion& version) {
@@ -259,20 +327,19 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
     const meta::ChunkRef& ref = chunks[index];
     const std::uint64_t in_chunk = offset - ref.offset;
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(want, ref.length - in_chunk));
-    co_await store_.pool_.run([&] {
+    co_await store_.pool().run([&] {
         if (open_index_ != index) {
             open_reader_.reset();
             chunk::ChunkStore* store = store_.drive(ref.drive);
             const auto id = chunk::ChunkId::parse(ref.chunk_id);
             if (store == nullptr || !id) {
-                throw StorageUnavailable("object " + version_.key + ": chunk " + ref.chunk_id +
-                                         " is on drive " + std::to_string(ref.drive) + ", which this node does not have");
+                throw StorageUnavailable("object " + version_.key + ": chunk " + ref.chunk_id + " is on drive " +
+                                         meta::format_version_id(ref.drive) + ", which this node does not have");
             }
             open_reader_.emplace(store->open(*id));
             open_index_ = index;
         }
         open_reader_->read(in_chunk, n, out.data());
-        return 0;
     });
     co_return n;
 }

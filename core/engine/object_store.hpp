@@ -85,6 +85,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// One part of a CompleteMultipartUpload request.
+struct CompletedPart {
+    std::uint32_t number = 0;
+    std::string etag;  // as the client sent it, quotes removed
+};
+
 class ObjectStore {
 public:
     ObjectStore(meta::Store& meta, std::vector<Drive> drives, placement::Conscience& conscience,
@@ -95,25 +101,45 @@ public:
     // Without version_id: the versioning-aware S3 delete (marker or removal).
     asio::awaitable<DeleteOutcome> remove(std::string bucket, std::string key, std::optional<std::string> version_id);
 
-    // Reads content bytes [offset, offset + out.size()) of a version; returns
-    // how many were read (less only at the end of the object).
+    // --- multipart uploads ---
+    // Starts an upload described by `input` (headers, tags, storage class,
+    // checksum algorithm); returns its id.
+    asio::awaitable<std::string> create_upload(const PutInput& input);
+    // Stores one part (replacing an earlier one with the same number).
+    asio::awaitable<meta::PartRecord> put_part(std::string bucket, std::string key, std::string upload_id,
+                                               std::uint32_t number, ChecksumAlgorithm checksum,
+                                               std::function<void(const ContentDigests::Result&)> verify,
+                                               ByteSource& source);
+    // Joins the listed parts into the object's new version. `check` runs in the
+    // commit transaction with the upload's parts and may throw (InvalidPart,
+    // EntityTooSmall, preconditions...). Parts not listed are freed.
+    using CompletionCheck = std::function<void(const std::vector<meta::PartRecord>& listed,
+                                               const std::optional<meta::ObjectVersion>& newest)>;
+    asio::awaitable<meta::ObjectVersion> complete_upload(std::string bucket, std::string key, std::string upload_id,
+                                                         std::vector<CompletedPart> parts, CompletionCheck check);
+    asio::awaitable<void> abort_upload(std::string bucket, std::string key, std::string upload_id);
+
+    // Reads content bytes of a version: see Reader.
     class Reader;
     std::unique_ptr<Reader> open(const meta::ObjectVersion& version);
 
     // Frees the chunks of versions removed from metadata (after their commit).
     asio::awaitable<void> free_chunks(const std::vector<meta::ObjectVersion>& removed);
+    asio::awaitable<void> free_parts(const std::vector<meta::PartRecord>& removed);
 
     meta::Store& meta() { return meta_; }
     runtime::BlockingPool& pool() { return pool_; }
+    placement::Conscience& conscience() { return conscience_; }
     const EngineOptions& options() const { return options_; }
+    chunk::ChunkStore* drive(std::uint64_t id);
+    // Removes chunk files (blocking: call on the pool); failures are logged and
+    // left to the orphan collector.
+    void remove_chunks(const std::vector<meta::ChunkRef>& refs);
 
     // A fresh version sequence: increasing, and above every committed one.
     std::uint64_t next_seq();
 
 private:
-    friend class Reader;
-    chunk::ChunkStore* drive(std::uint64_t id);
-
     meta::Store& meta_;
     std::vector<Drive> drives_;
     placement::Conscience& conscience_;
