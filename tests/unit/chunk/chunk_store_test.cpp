@@ -1,10 +1,13 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <ctime>
+#include <optional>
 
 #include <map>
 
@@ -335,4 +338,36 @@ TEST_CASE("pending files are collected once old enough", "[chunk]") {
     CHECK(std::filesystem::exists(info.file));
     CHECK(store.collect_pending(std::chrono::seconds(0)) == 1);  // recent_file
     CHECK(count_files(pending_dir) == 1);                       // only the foreign file
+}
+
+TEST_CASE("a write that fails leaves no file and names the file", "[chunk]") {
+    TempDir dir;
+    ChunkStore store(dir.path());
+    // Make writes beyond 8 KiB fail with EFBIG (SIGXFSZ ignored), then restore.
+    ::rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    ::rlimit small = saved;
+    small.rlim_cur = 8192;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::optional<ChunkError> error;
+    std::filesystem::path pending;
+    {
+        ChunkWriter writer = store.create(ChunkId::random(), owner_for(3), {}, 1024);
+        pending = writer.pending_file();
+        try {
+            writer.append(test_bytes(20'000, 1));
+        } catch (const ChunkError& e) {
+            error = e;
+        }
+        if (error) CHECK_THROWS_WITH(writer.finish(), Contains("failed"));
+    }
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+    REQUIRE(error);
+    CHECK(error->code() == ChunkErrc::io_error);
+    CHECK_THAT(error->what(), Contains(pending.string()) && Contains("cannot write block 7") &&
+                                  Contains("bucket/dir/key-3"));
+    CHECK_FALSE(std::filesystem::exists(pending));
+    CHECK(count_files(dir.path()) == 0);
 }
