@@ -144,6 +144,13 @@ std::string apply_domains(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_min_part_size(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), 5u << 30);
+    if (!n || *n == 0) return "a number of bytes from 1 to 5368709120";
+    c.min_part_size = *n;
+    return {};
+}
+
 std::string apply_log_level(Config& c, const Values& v) {
     const auto level = log::parse_level(v.at(0));
     if (!level) return "one of debug, info, warn, error";
@@ -181,6 +188,8 @@ constexpr Setting kSettings[] = {
     {"storage.chunk_size", Kind::integer, "8388608", "bytes of object data per chunk file", apply_chunk_size},
     {"s3.region", Kind::string, "us-east-1", "the region this node reports and expects in signatures", apply_region},
     {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
+    {"s3.min_part_size", Kind::integer, "5242880",
+     "smallest multipart part but the last (S3: 5 MiB; lower only for tests)", apply_min_part_size},
     {"log.level", Kind::string, "info", "debug, info, warn or error", apply_log_level},
     {"log.format", Kind::string, "text", "text (human) or json (one object per line)", apply_log_format},
 };

@@ -37,6 +37,7 @@ struct Config {
     // [s3]
     std::string region = "us-east-1";
     std::vector<std::string> domains;  // virtual-hosted-style bucket addressing
+    std::uint64_t min_part_size = 5u << 20;
     // [log]
     log::Level log_level = log::Level::info;
     log::Format log_format = log::Format::text;

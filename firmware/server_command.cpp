@@ -121,6 +121,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     s3::ApiOptions api_options;
     api_options.region = config.region;
     api_options.domains = config.domains;
+    api_options.min_part_size = config.min_part_size;
     s3::Api s3_api(objects, api_options, log);
 
     runtime::EventLoops loops(config.threads);

@@ -125,7 +125,8 @@ asio::awaitable<void> Api::dispatch(Call& call) {
             if (t.has("location")) co_return co_await get_bucket_location(call);
             if (t.has("versioning")) co_return co_await get_bucket_versioning(call);
             if (t.has("versions")) co_return co_await list_object_versions(call);
-            if (t.has("uploads") || t.has("acl") || t.has("policy") || t.has("lifecycle") || t.has("cors") ||
+            if (t.has("uploads")) co_return co_await list_multipart_uploads(call);
+            if (t.has("acl") || t.has("policy") || t.has("lifecycle") || t.has("cors") ||
                 t.has("tagging") || t.has("notification") || t.has("replication") || t.has("encryption") ||
                 t.has("object-lock") || t.has("website") || t.has("logging") || t.has("ownershipControls")) {
                 throw not_implemented("this bucket sub-resource is not implemented yet");
@@ -148,7 +149,16 @@ asio::awaitable<void> Api::dispatch(Call& call) {
     }
 
     if (auto problem = object_key_problem(t.key)) throw S3Error(400, problem->code, problem->message);
-    if (t.has("uploads") || t.has("uploadId") || t.has("tagging") || t.has("acl") || t.has("retention") ||
+    if (method == "POST" && t.has("uploads")) co_return co_await create_multipart_upload(call);
+    if (t.has("uploadId")) {
+        if (method == "PUT" && !call.header("x-amz-copy-source")) co_return co_await upload_part(call);
+        if (method == "PUT") throw not_implemented("UploadPartCopy is not implemented yet");
+        if (method == "POST") co_return co_await complete_multipart_upload(call);
+        if (method == "DELETE") co_return co_await abort_multipart_upload(call);
+        if (method == "GET") co_return co_await list_parts(call);
+        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    }
+    if (t.has("uploads") || t.has("tagging") || t.has("acl") || t.has("retention") ||
         t.has("legal-hold") || t.has("attributes") || t.has("restore") || t.has("select")) {
         throw not_implemented("this object sub-resource is not implemented yet");
     }

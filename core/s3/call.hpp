@@ -20,6 +20,7 @@ struct ApiOptions {
     std::vector<std::string> domains;  // for virtual-hosted-style addressing
     std::string region = "us-east-1";
     std::string owner_id = "shoal";    // the single owner until keys and grants arrive
+    std::uint64_t min_part_size = 5u << 20;  // multipart parts but the last (S3: 5 MiB)
 };
 
 struct Services {
@@ -47,6 +48,14 @@ struct Call {
 // Reads a small request body (XML documents) whole, refusing more than `limit` bytes.
 asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit);
 
+// The stored headers, tags and storage class of a new object, from its request.
+engine::PutInput put_input_from_request(Call& call);
+
+// Checks of Content-MD5 and x-amz-checksum-* against the content's digests;
+// sets `algorithm` to the additional checksum to compute.
+std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call& call,
+                                                                          engine::ChecksumAlgorithm& algorithm);
+
 // Operations, one family per file.
 asio::awaitable<void> list_buckets(Call& call);
 asio::awaitable<void> create_bucket(Call& call);
@@ -60,6 +69,13 @@ asio::awaitable<void> put_object(Call& call);
 asio::awaitable<void> get_object(Call& call, bool head);
 asio::awaitable<void> delete_object(Call& call);
 asio::awaitable<void> delete_objects(Call& call);
+
+asio::awaitable<void> create_multipart_upload(Call& call);
+asio::awaitable<void> upload_part(Call& call);
+asio::awaitable<void> complete_multipart_upload(Call& call);
+asio::awaitable<void> abort_multipart_upload(Call& call);
+asio::awaitable<void> list_parts(Call& call);
+asio::awaitable<void> list_multipart_uploads(Call& call);
 
 asio::awaitable<void> list_objects(Call& call, bool v2);
 asio::awaitable<void> list_object_versions(Call& call);

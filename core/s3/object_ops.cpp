@@ -178,12 +178,50 @@ std::string version_header_value(const meta::BucketRecord& bucket, const meta::O
 
 }  // namespace
 
-asio::awaitable<void> put_object(Call& call) {
-    const http::Request& request = call.request();
-    if (request.framing == http::BodyFraming::none && request.header("Content-Length") == nullptr) {
-        throw S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call& call,
+                                                                          engine::ChecksumAlgorithm& algorithm) {
+    // Content-MD5 and additional checksums are verified before the commit.
+    std::optional<std::string> expected_md5;
+    if (const std::string* md5 = call.header("Content-MD5")) {
+        const auto decoded = hash::base64_decode(*md5);
+        if (!decoded || decoded->size() != 16) {
+            throw S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+        }
+        expected_md5 = std::string(decoded->begin(), decoded->end());
     }
+    std::optional<std::string> expected_checksum;
+    for (const char* name : {"CRC32", "CRC32C", "SHA1", "SHA256"}) {
+        const auto candidate = engine::parse_checksum_algorithm(name);
+        if (const std::string* value = call.header(engine::checksum_header(*candidate))) {
+            if (expected_checksum) throw invalid_request("Expecting a single x-amz-checksum- header");
+            algorithm = *candidate;
+            expected_checksum = *value;
+        }
+    }
+    if (!expected_checksum) {
+        const std::string* named = call.header("x-amz-sdk-checksum-algorithm");
+        if (named == nullptr) named = call.header("x-amz-checksum-algorithm");
+        if (named != nullptr) {
+            const auto parsed = engine::parse_checksum_algorithm(*named);
+            if (!parsed) throw invalid_request("Value for x-amz-checksum-algorithm header is invalid.");
+            algorithm = *parsed;  // computed and stored; the value may come in a trailer
+        }
+    }
+    return [expected_md5, expected_checksum](const engine::ContentDigests::Result& digests) {
+        if (expected_md5 && *expected_md5 != digests.md5) {
+            throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        }
+        if (expected_checksum && *expected_checksum != digests.checksum) {
+            throw S3Error(400, "BadDigest",
+                          "The " + std::string(engine::checksum_name(digests.algorithm)) +
+                              " you specified did not match the calculated checksum.");
+        }
+    };
 
+}
+
+engine::PutInput put_input_from_request(Call& call) {
+    const http::Request& request = call.request();
     engine::PutInput input;
     input.bucket = call.target.bucket;
     input.key = call.target.key;
@@ -210,43 +248,18 @@ asio::awaitable<void> put_object(Call& call) {
     }
     if (const std::string* tagging = call.header("x-amz-tagging")) input.tags = parse_tagging(*tagging);
 
-    // Content-MD5 and additional checksums are verified before the commit.
-    std::optional<std::string> expected_md5;
-    if (const std::string* md5 = call.header("Content-MD5")) {
-        const auto decoded = hash::base64_decode(*md5);
-        if (!decoded || decoded->size() != 16) {
-            throw S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
-        }
-        expected_md5 = std::string(decoded->begin(), decoded->end());
+    return input;
+}
+
+asio::awaitable<void> put_object(Call& call) {
+    const http::Request& request = call.request();
+    if (request.framing == http::BodyFraming::none && request.header("Content-Length") == nullptr) {
+        throw S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
-    std::optional<std::string> expected_checksum;
-    for (const char* name : {"CRC32", "CRC32C", "SHA1", "SHA256"}) {
-        const auto algorithm = engine::parse_checksum_algorithm(name);
-        if (const std::string* value = call.header(engine::checksum_header(*algorithm))) {
-            if (expected_checksum) throw invalid_request("Expecting a single x-amz-checksum- header");
-            input.checksum = *algorithm;
-            expected_checksum = *value;
-        }
-    }
-    if (!expected_checksum) {
-        const std::string* algorithm = call.header("x-amz-sdk-checksum-algorithm");
-        if (algorithm == nullptr) algorithm = call.header("x-amz-checksum-algorithm");
-        if (algorithm != nullptr) {
-            const auto parsed = engine::parse_checksum_algorithm(*algorithm);
-            if (!parsed) throw invalid_request("Value for x-amz-checksum-algorithm header is invalid.");
-            input.checksum = *parsed;  // computed and stored; the value may come in a trailer
-        }
-    }
-    input.verify = [expected_md5, expected_checksum](const engine::ContentDigests::Result& digests) {
-        if (expected_md5 && *expected_md5 != digests.md5) {
-            throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
-        }
-        if (expected_checksum && *expected_checksum != digests.checksum) {
-            throw S3Error(400, "BadDigest",
-                          "The " + std::string(engine::checksum_name(digests.algorithm)) +
-                              " you specified did not match the calculated checksum.");
-        }
-    };
+
+    engine::PutInput input = put_input_from_request(call);
+
+    input.verify = digest_verifier(call, input.checksum);
 
     const std::string* if_none_match = call.header("If-None-Match");
     const std::string* if_match = call.header("If-Match");

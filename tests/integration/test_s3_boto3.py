@@ -17,6 +17,7 @@ from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
 ARGS = None
 DAEMON = None
 CHUNK_SIZE = 1 << 20  # small chunks so modest objects span several chunk files
+MIN_PART = 256 << 10  # smallest multipart part, lowered so 100+ parts stay quick
 
 
 def client(**config):
@@ -450,6 +451,100 @@ class DeleteObjects(S3TestCase):
         self.assertEqual(error_code(ctx), "MalformedXML")
 
 
+class Multipart(S3TestCase):
+    def upload(self, key, parts, **create):
+        upload_id = self.s3.create_multipart_upload(Bucket=self.bucket, Key=key, **create)["UploadId"]
+        etags = []
+        for number, data in enumerate(parts, start=1):
+            etags.append(self.s3.upload_part(Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number,
+                                             Body=data)["ETag"])
+        return upload_id, etags
+
+    def test_many_parts_round_trip(self):
+        parts = [os.urandom(MIN_PART + i) for i in range(105)]
+        upload_id, etags = self.upload("multi", parts, ContentType="video/mp4", Metadata={"m": "1"})
+        listed = self.s3.list_parts(Bucket=self.bucket, Key="multi", UploadId=upload_id, MaxParts=1000)
+        self.assertEqual(len(listed["Parts"]), 105)
+        done = self.s3.complete_multipart_upload(
+            Bucket=self.bucket, Key="multi", UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
+        digest = hashlib.md5(b"".join(bytes.fromhex(e.strip('"')) for e in etags)).hexdigest()
+        self.assertEqual(done["ETag"], '"%s-105"' % digest)
+        body = b"".join(parts)
+        got = self.s3.get_object(Bucket=self.bucket, Key="multi")
+        self.assertEqual(got["ContentType"], "video/mp4")
+        self.assertEqual(got["Metadata"], {"m": "1"})
+        self.assertEqual(got["ETag"], done["ETag"])
+        self.assertEqual(hashlib.sha256(got["Body"].read()).digest(), hashlib.sha256(body).digest())
+        start = 50 * MIN_PART + 7
+        ranged = self.s3.get_object(Bucket=self.bucket, Key="multi", Range="bytes=%d-%d" % (start, start + 3 * MIN_PART))
+        self.assertEqual(ranged["Body"].read(), body[start:start + 3 * MIN_PART + 1])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.list_parts(Bucket=self.bucket, Key="multi", UploadId=upload_id)
+        self.assertEqual(error_code(ctx), "NoSuchUpload")
+
+    def test_part_rules(self):
+        upload_id, etags = self.upload("rules", [os.urandom(MIN_PART), b"small", os.urandom(10)])
+        parts = [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.complete_multipart_upload(Bucket=self.bucket, Key="rules", UploadId=upload_id,
+                                              MultipartUpload={"Parts": parts})
+        self.assertEqual(error_code(ctx), "EntityTooSmall")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.complete_multipart_upload(Bucket=self.bucket, Key="rules", UploadId=upload_id,
+                                              MultipartUpload={"Parts": [parts[1], parts[0]]})
+        self.assertEqual(error_code(ctx), "InvalidPartOrder")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.complete_multipart_upload(
+                Bucket=self.bucket, Key="rules", UploadId=upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": '"00112233445566778899aabbccddeeff"'}]})
+        self.assertEqual(error_code(ctx), "InvalidPart")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.upload_part(Bucket=self.bucket, Key="rules", UploadId=upload_id, PartNumber=10001, Body=b"x")
+        self.assertEqual(error_code(ctx), "InvalidArgument")
+        # Only parts 1 and 3 make the object; part 2's chunks are freed.
+        before = len(chunk_files())
+        done = self.s3.complete_multipart_upload(Bucket=self.bucket, Key="rules", UploadId=upload_id,
+                                                 MultipartUpload={"Parts": [parts[0], parts[2]]})
+        self.assertTrue(done["ETag"].endswith('-2"'))
+        self.assertEqual(len(chunk_files()), before - 1)
+        self.assertEqual(self.s3.head_object(Bucket=self.bucket, Key="rules")["ContentLength"], MIN_PART + 10)
+
+    def test_replace_part_abort_and_listing(self):
+        upload_id, _ = self.upload("ab/c", [os.urandom(100)])
+        self.s3.upload_part(Bucket=self.bucket, Key="ab/c", UploadId=upload_id, PartNumber=1, Body=b"replacement")
+        parts = self.s3.list_parts(Bucket=self.bucket, Key="ab/c", UploadId=upload_id)["Parts"]
+        self.assertEqual([(p["PartNumber"], p["Size"]) for p in parts], [(1, 11)])
+        second, _ = self.upload("ab/c", [b"x"])
+        other, _ = self.upload("zz", [b"y"])
+        uploads = self.s3.list_multipart_uploads(Bucket=self.bucket)["Uploads"]
+        self.assertEqual([(u["Key"], u["UploadId"]) for u in uploads],
+                         [("ab/c", upload_id), ("ab/c", second), ("zz", other)])
+        page = self.s3.list_multipart_uploads(Bucket=self.bucket, Delimiter="/")
+        self.assertEqual([p["Prefix"] for p in page["CommonPrefixes"]], ["ab/"])
+        page = self.s3.list_multipart_uploads(Bucket=self.bucket, MaxUploads=1)
+        self.assertTrue(page["IsTruncated"])
+        page = self.s3.list_multipart_uploads(Bucket=self.bucket, KeyMarker=page["NextKeyMarker"],
+                                              UploadIdMarker=page["NextUploadIdMarker"])
+        self.assertEqual([u["UploadId"] for u in page["Uploads"]], [second, other])
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.delete_bucket(Bucket=self.bucket)
+        self.assertEqual(error_code(ctx), "BucketNotEmpty")  # uploads in progress hold it
+        before = len(chunk_files())
+        for u in (upload_id, second, other):
+            key = "zz" if u == other else "ab/c"
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=u)
+        self.assertEqual(len(chunk_files()), before - 3)
+        self.assertNotIn("Uploads", self.s3.list_multipart_uploads(Bucket=self.bucket))
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key="zz", UploadId=other)
+        self.assertEqual(error_code(ctx), "NoSuchUpload")
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            self.s3.upload_part(Bucket=self.bucket, Key="zz", UploadId=other, PartNumber=1, Body=b"late")
+        self.assertEqual(error_code(ctx), "NoSuchUpload")
+        self.s3.delete_bucket(Bucket=self.bucket)
+
+
 def main():
     global ARGS, DAEMON
     parser = argparse.ArgumentParser()
@@ -457,7 +552,7 @@ def main():
     parser.add_argument("--emulator", default="")
     ARGS, rest = parser.parse_known_args()
     env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
-                    SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE))
+                    SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE), SHOAL_S3_MIN_PART_SIZE=str(MIN_PART))
     DAEMON = Daemon(ARGS.shoald, ARGS.emulator, drives=None, env=env)
     DAEMON.drives = [os.path.join(DAEMON.data_dir, "d1")]
     try:

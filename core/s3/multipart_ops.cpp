@@ -1,0 +1,243 @@
+// Multipart uploads: Create, UploadPart, Complete, Abort, ListParts,
+// ListMultipartUploads.
+#include <charconv>
+
+#include <pugixml.hpp>
+
+#include "core/engine/byte_source.hpp"
+#include "core/s3/call.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/xml_writer.hpp"
+
+namespace shoal::s3 {
+namespace {
+
+constexpr std::uint32_t kMaxParts = 10000;
+constexpr std::size_t kMaxCompleteBody = 4 * 1024 * 1024;  // 10,000 parts fit easily
+
+class BodySource : public engine::ByteSource {
+public:
+    explicit BodySource(http::Exchange& exchange) : exchange_(exchange) {}
+    asio::awaitable<std::size_t> read(std::span<char> out) override { co_return co_await exchange_.read_body(out); }
+
+private:
+    http::Exchange& exchange_;
+};
+
+const std::string& upload_id_of(const Call& call) {
+    const std::string* id = call.target.param("uploadId");
+    if (id == nullptr || id->empty()) throw invalid_argument("uploadId is required");
+    return *id;
+}
+
+std::optional<std::uint64_t> parse_number(const std::string& text) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return n;
+}
+
+std::uint32_t part_number_of(const std::string* text) {
+    const auto n = text ? parse_number(*text) : std::nullopt;
+    if (!n || *n < 1 || *n > kMaxParts) {
+        throw invalid_argument("Part number must be an integer between 1 and 10000, inclusive");
+    }
+    return static_cast<std::uint32_t>(*n);
+}
+
+std::string unquote(std::string s) {
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+    return s;
+}
+
+void owner(XmlWriter& xml, const Call& call, const char* element) {
+    xml.open(element)
+        .element("ID", call.services.options.owner_id)
+        .element("DisplayName", call.services.options.owner_id)
+        .close();
+}
+
+const S3Error precondition_failed() {
+    return S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+}
+
+}  // namespace
+
+asio::awaitable<void> create_multipart_upload(Call& call) {
+    engine::PutInput input = put_input_from_request(call);
+    if (const std::string* named = call.header("x-amz-checksum-algorithm")) {
+        const auto algorithm = engine::parse_checksum_algorithm(*named);
+        if (!algorithm) throw invalid_request("Value for x-amz-checksum-algorithm header is invalid.");
+        input.checksum = *algorithm;
+    }
+    const std::string upload_id = co_await call.services.objects.create_upload(input);
+    XmlWriter xml("InitiateMultipartUploadResult");
+    xml.element("Bucket", call.target.bucket).element("Key", call.target.key).element("UploadId", upload_id);
+    co_await call.respond_xml(200, xml.finish());
+}
+
+asio::awaitable<void> upload_part(Call& call) {
+    const std::uint32_t number = part_number_of(call.target.param("partNumber"));
+    const std::string upload_id = upload_id_of(call);
+    if (call.request().framing == http::BodyFraming::none && call.header("Content-Length") == nullptr) {
+        throw S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+    }
+    engine::ChecksumAlgorithm algorithm = engine::ChecksumAlgorithm::none;
+    auto verify = digest_verifier(call, algorithm);
+    BodySource source(call.exchange);
+    const meta::PartRecord part = co_await call.services.objects.put_part(
+        call.target.bucket, call.target.key, upload_id, number, algorithm, std::move(verify), source);
+    std::vector<http::Header> headers{http::Header{"ETag", "\"" + part.etag + "\""}};
+    if (algorithm != engine::ChecksumAlgorithm::none) {
+        headers.push_back(http::Header{std::string(engine::checksum_header(algorithm)), part.checksum});
+    }
+    co_await call.respond_empty(200, std::move(headers));
+}
+
+asio::awaitable<void> complete_multipart_upload(Call& call) {
+    const std::string upload_id = upload_id_of(call);
+    const std::string body = co_await read_small_body(call, kMaxCompleteBody);
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("CompleteMultipartUpload");
+    const pugi::xml_node root = doc.child("CompleteMultipartUpload");
+    if (!root) throw malformed_xml("expected a CompleteMultipartUpload element");
+    std::vector<engine::CompletedPart> parts;
+    for (const pugi::xml_node part : root.children("Part")) {
+        const auto number = parse_number(part.child_value("PartNumber"));
+        if (!number || *number < 1 || *number > kMaxParts) throw malformed_xml("bad PartNumber");
+        const std::uint32_t n = static_cast<std::uint32_t>(*number);
+        if (!parts.empty() && n <= parts.back().number) {
+            throw S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be "
+                                                   "ordered by part number.");
+        }
+        parts.push_back(engine::CompletedPart{n, unquote(part.child_value("ETag"))});
+    }
+    if (parts.empty()) throw malformed_xml("You must specify at least one part");
+
+    const std::uint64_t min_part_size = call.services.options.min_part_size;
+    const std::string* if_none_match = call.header("If-None-Match");
+    const std::string* if_match = call.header("If-Match");
+    const std::optional<std::string> match = if_match ? std::optional<std::string>(unquote(*if_match)) : std::nullopt;
+    const bool none_match = if_none_match != nullptr && *if_none_match == "*";
+    const std::string key = call.target.key;
+    auto check = [wanted = parts, min_part_size, match, none_match, key](
+                     const std::vector<meta::PartRecord>& listed, const std::optional<meta::ObjectVersion>& newest) {
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            if (listed[i].number == 0 || listed[i].etag != wanted[i].etag) {
+                throw S3Error(400, "InvalidPart",
+                              "One or more of the specified parts could not be found. The part may not have been "
+                              "uploaded, or the specified entity tag may not match the part's entity tag.");
+            }
+            if (i + 1 < listed.size() && listed[i].size < min_part_size) {
+                throw S3Error(400, "EntityTooSmall",
+                              "Your proposed upload is smaller than the minimum allowed object size: part " +
+                                  std::to_string(listed[i].number) + " has " + std::to_string(listed[i].size) +
+                                  " bytes, parts but the last need " + std::to_string(min_part_size));
+            }
+        }
+        const bool exists = newest && !newest->delete_marker;
+        if (none_match && exists) throw precondition_failed();
+        if (match) {
+            if (!exists) throw no_such_key(key);
+            if (*match != "*" && *match != newest->etag) throw precondition_failed();
+        }
+    };
+    const meta::ObjectVersion version = co_await call.services.objects.complete_upload(
+        call.target.bucket, call.target.key, upload_id, std::move(parts), check);
+
+    XmlWriter xml("CompleteMultipartUploadResult");
+    xml.element("Location", "/" + call.target.bucket + "/" + call.target.key)
+        .element("Bucket", call.target.bucket)
+        .element("Key", call.target.key)
+        .element("ETag", "\"" + version.etag + "\"");
+    std::vector<http::Header> headers;
+    if (!version.null_version) headers.push_back(http::Header{"x-amz-version-id", version.version_id()});
+    co_await call.respond_xml(200, xml.finish(), std::move(headers));
+}
+
+asio::awaitable<void> abort_multipart_upload(Call& call) {
+    co_await call.services.objects.abort_upload(call.target.bucket, call.target.key, upload_id_of(call));
+    co_await call.respond_empty(204);
+}
+
+asio::awaitable<void> list_parts(Call& call) {
+    const std::string upload_id = upload_id_of(call);
+    std::uint32_t marker = 0;
+    if (const std::string* text = call.target.param("part-number-marker")) {
+        const auto n = parse_number(*text);
+        if (!n || *n > kMaxParts) throw invalid_argument("Invalid part-number-marker");
+        marker = static_cast<std::uint32_t>(*n);
+    }
+    std::size_t max_parts = 1000;
+    if (const std::string* text = call.target.param("max-parts")) {
+        const auto n = parse_number(*text);
+        if (!n) throw invalid_argument("Provided max-parts not an integer or within integer range");
+        max_parts = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
+    }
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
+    const meta::UploadRecord upload = snapshot.catalog().upload_or_refuse(call.target.bucket, call.target.key, upload_id);
+    const meta::PartsPage page = snapshot.catalog().parts(upload_id, marker, max_parts);
+
+    XmlWriter xml("ListPartsResult");
+    xml.element("Bucket", call.target.bucket).element("Key", call.target.key).element("UploadId", upload_id);
+    owner(xml, call, "Initiator");
+    owner(xml, call, "Owner");
+    xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
+        .element("PartNumberMarker", static_cast<std::uint64_t>(marker))
+        .element("NextPartNumberMarker", static_cast<std::uint64_t>(page.next_marker))
+        .element("MaxParts", static_cast<std::uint64_t>(max_parts))
+        .boolean("IsTruncated", page.truncated);
+    if (!upload.checksum_algorithm.empty()) xml.element("ChecksumAlgorithm", upload.checksum_algorithm);
+    for (const meta::PartRecord& part : page.parts) {
+        xml.open("Part")
+            .element("PartNumber", static_cast<std::uint64_t>(part.number))
+            .element("LastModified", iso8601_ms(part.modified_ms))
+            .element("ETag", "\"" + part.etag + "\"")
+            .element("Size", part.size);
+        if (!part.checksum.empty() && !upload.checksum_algorithm.empty()) {
+            xml.element("Checksum" + upload.checksum_algorithm, part.checksum);
+        }
+        xml.close();
+    }
+    co_await call.respond_xml(200, xml.finish());
+}
+
+asio::awaitable<void> list_multipart_uploads(Call& call) {
+    meta::UploadsQuery query;
+    if (const std::string* v = call.target.param("prefix")) query.prefix = *v;
+    if (const std::string* v = call.target.param("delimiter")) query.delimiter = *v;
+    if (const std::string* v = call.target.param("key-marker")) query.key_marker = *v;
+    if (const std::string* v = call.target.param("upload-id-marker")) query.upload_id_marker = *v;
+    if (const std::string* text = call.target.param("max-uploads")) {
+        const auto n = parse_number(*text);
+        if (!n) throw invalid_argument("Provided max-uploads not an integer or within integer range");
+        query.max_uploads = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
+    }
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    const auto bucket = snapshot.catalog().bucket(call.target.bucket);
+    if (!bucket) throw no_such_bucket(call.target.bucket);
+    const meta::UploadsPage page = snapshot.catalog().list_uploads(*bucket, query);
+
+    XmlWriter xml("ListMultipartUploadsResult");
+    xml.element("Bucket", bucket->name)
+        .element("KeyMarker", query.key_marker)
+        .element("UploadIdMarker", query.upload_id_marker)
+        .element("NextKeyMarker", page.next_key_marker)
+        .element("NextUploadIdMarker", page.next_upload_id_marker)
+        .element("Prefix", query.prefix);
+    if (!query.delimiter.empty()) xml.element("Delimiter", query.delimiter);
+    xml.element("MaxUploads", static_cast<std::uint64_t>(query.max_uploads)).boolean("IsTruncated", page.truncated);
+    for (const meta::UploadRecord& upload : page.uploads) {
+        xml.open("Upload").element("Key", upload.key).element("UploadId", upload.upload_id);
+        owner(xml, call, "Initiator");
+        owner(xml, call, "Owner");
+        xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
+            .element("Initiated", iso8601_ms(upload.initiated_ms))
+            .close();
+    }
+    for (const std::string& p : page.common_prefixes) xml.open("CommonPrefixes").element("Prefix", p).close();
+    co_await call.respond_xml(200, xml.finish());
+}
+
+}  // namespace shoal::s3
