@@ -142,9 +142,8 @@ std::optional<Error> ChunkedPayloadDecoder::on_chunk_header() {
 
 // The current chunk's data is complete: check its signature, extend the chain.
 std::optional<Error> ChunkedPayloadDecoder::on_chunk_end() {
-    const hash::Sha256::Digest digest = chunk_hash_.finish();
     if (!has_signed_chunks(config_.mode)) return std::nullopt;
-    std::string expected = chunk_signature(config_.signing, previous_signature_, digest);
+    std::string expected = chunk_signature(config_.signing, previous_signature_, chunk_hash_.finish());
     if (!signatures_equal(expected, chunk_signature_)) {
         return fail(ErrorCode::signature_does_not_match,
                     "the chunk ending at payload byte " + std::to_string(decoded_) +

@@ -16,7 +16,7 @@ using std::chrono::seconds;
 // What both forms have once parsed: enough to check the scope and compute
 // the signature.
 struct Claim {
-    AuthMethod method;
+    AuthMethod method = AuthMethod::header;
     SignatureParams params;
     std::string amz_date;  // the string to sign's timestamp
     Timestamp time;
@@ -24,7 +24,7 @@ struct Claim {
     PayloadDeclaration payload;
     std::uint64_t decoded_content_length = 0;
     std::vector<std::string> trailer_names;
-    ErrorCode malformed;  // AuthorizationHeaderMalformed or AuthorizationQueryParametersError
+    ErrorCode malformed = ErrorCode::authorization_header_malformed;  // or AuthorizationQueryParametersError
 };
 
 Error error(ErrorCode code, std::string message) { return Error{code, std::move(message), {}}; }
@@ -245,10 +245,16 @@ AuthResult verify_claim(const http::Request& request, const std::vector<QueryPar
     return a;
 }
 
+// The Authorization header, unless absent or empty (an empty one is anonymous, as in S3).
+const std::string* authorization_of(const http::Request& request) {
+    const std::string* value = request.header("Authorization");
+    return value != nullptr && !value->empty() ? value : nullptr;
+}
+
 }  // namespace
 
 AuthMethod auth_method(const http::Request& request) {
-    if (request.header("Authorization") != nullptr) return AuthMethod::header;
+    if (authorization_of(request) != nullptr) return AuthMethod::header;
     const std::vector<QueryParam> query = parse_query(request.query());
     if (has_presigned_params(query)) return AuthMethod::presigned;
     if (has_v2_presigned_params(query)) return AuthMethod::unsupported;
@@ -258,7 +264,7 @@ AuthMethod auth_method(const http::Request& request) {
 AuthResult verify_request(const http::Request& request, const SecretKeyLookup& secret_for,
                           std::chrono::system_clock::time_point now, const VerifierOptions& options) {
     const std::vector<QueryParam> query = parse_query(request.query());
-    const std::string* authorization = request.header("Authorization");
+    const std::string* authorization = authorization_of(request);
     const bool presigned = has_presigned_params(query);
 
     std::variant<Claim, Error> claim = Error{};

@@ -255,6 +255,9 @@ TEST_CASE("anonymous, mixed and signature-V2 requests are refused", "[auth]") {
     const auto anonymous = request("GET /bucket/key HTTP/1.1\nHost: x\n");
     CHECK(auth_method(anonymous) == AuthMethod::anonymous);
     CHECK(verify_error(anonymous) == ErrorCode::access_denied);
+    const auto empty_authorization = request("GET /bucket/key HTTP/1.1\nHost: x\nAuthorization: \n");
+    CHECK(auth_method(empty_authorization) == AuthMethod::anonymous);
+    CHECK(verify_error(empty_authorization) == ErrorCode::access_denied);
 
     CHECK(verify_error(request(replace(kGetObject, "GET /test.txt", "GET /test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"))) ==
           ErrorCode::invalid_argument);
