@@ -122,7 +122,12 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api_options.region = config.region;
     api_options.domains = config.domains;
     api_options.min_part_size = config.min_part_size;
-    s3::Api s3_api(objects, api_options, log);
+    // Root is the only key until access keys and grants arrive.
+    auto secret_for = [root = *root](std::string_view access_key) -> std::optional<std::string> {
+        if (access_key == root.access_key) return root.secret_key;
+        return std::nullopt;
+    };
+    s3::Api s3_api(objects, api_options, secret_for, log);
 
     runtime::EventLoops loops(config.threads);
     api::Router router(s3_api);

@@ -1,10 +1,12 @@
 #include "core/s3/api.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "core/chunk/chunk_error.hpp"
 #include "core/meta/catalog.hpp"
+#include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
 #include "core/s3/names.hpp"
@@ -60,18 +62,40 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
     if (const auto length = call.exchange.body_length(); length && *length > limit) {
         throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
     }
-    char buffer[16 * 1024];
+    BodySource source(call.exchange, call.auth ? &*call.auth : nullptr);
+    std::string buffer(16 * 1024, '\0');
     while (true) {
-        const std::size_t n = co_await call.exchange.read_body(buffer);
+        const std::size_t n = co_await source.read(buffer);
         if (n == 0) break;
         if (body.size() + n > limit) throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
-        body.append(buffer, n);
+        body.append(buffer.data(), n);
     }
     co_return body;
 }
 
-Api::Api(engine::ObjectStore& objects, ApiOptions options, log::Logger& log)
-    : options_(std::move(options)), services_{objects, options_, log}, id_base_(std::random_device{}()) {}
+Api::Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log)
+    : options_(std::move(options)),
+      services_{objects, options_, log, std::move(secret_for)},
+      id_base_(std::random_device{}()) {}
+
+// Checks the request's signature; every request must be signed (anonymous
+// access comes with per-bucket public-read switches).
+void Api::authenticate(Call& call) {
+    const http::Request& request = call.request();
+    if (auth::auth_method(request) == auth::AuthMethod::anonymous) {
+        throw access_denied("Anonymous access is not allowed: sign your request with AWS Signature Version 4.");
+    }
+    auth::VerifierOptions verifier;
+    verifier.region = options_.region;
+    auth::AuthResult result = auth::verify_request(request, services_.secret_for, std::chrono::system_clock::now(),
+                                                   verifier);
+    if (auto* error = std::get_if<auth::Error>(&result)) {
+        services_.log.debug("request refused by authentication",
+                            {{"request_id", call.request_id}, {"code", error->code_name()}, {"detail", error->detail}});
+        throw S3Error(error->http_status(), std::string(error->code_name()), error->message);
+    }
+    call.auth = std::move(std::get<auth::Authenticated>(result));
+}
 
 std::string Api::next_request_id() {
     char buf[33];
@@ -82,9 +106,10 @@ std::string Api::next_request_id() {
 
 asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     std::optional<S3Error> failure;
-    Call call{exchange, {}, next_request_id(), services_};
+    Call call{exchange, {}, next_request_id(), services_, std::nullopt};
     try {
         call.target = parse_target(exchange.request(), options_.domains);
+        authenticate(call);
         co_await dispatch(call);
     } catch (const S3Error& e) {
         failure = e;

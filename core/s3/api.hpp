@@ -14,11 +14,12 @@ namespace shoal::s3 {
 
 class Api {
 public:
-    Api(engine::ObjectStore& objects, ApiOptions options, log::Logger& log);
+    Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log);
 
     asio::awaitable<void> handle(http::Exchange& exchange);
 
 private:
+    void authenticate(Call& call);
     asio::awaitable<void> dispatch(Call& call);
     std::string next_request_id();
 

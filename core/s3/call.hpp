@@ -9,6 +9,7 @@
 
 #include <asio/awaitable.hpp>
 
+#include "core/auth/sigv4_verifier.hpp"
 #include "core/engine/object_store.hpp"
 #include "core/http/exchange.hpp"
 #include "core/log/logger.hpp"
@@ -27,6 +28,7 @@ struct Services {
     engine::ObjectStore& objects;
     const ApiOptions& options;
     log::Logger& log;
+    auth::SecretKeyLookup secret_for;
 };
 
 struct Call {
@@ -34,6 +36,7 @@ struct Call {
     Target target;
     std::string request_id;
     Services& services;
+    std::optional<auth::Authenticated> auth;  // set once the request's signature checked out
 
     const http::Request& request() const { return exchange.request(); }
     const std::string* header(std::string_view name) const { return exchange.request().header(name); }
@@ -53,8 +56,10 @@ engine::PutInput put_input_from_request(Call& call);
 
 // Checks of Content-MD5 and x-amz-checksum-* against the content's digests;
 // sets `algorithm` to the additional checksum to compute.
+class BodySource;
 std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call& call,
-                                                                          engine::ChecksumAlgorithm& algorithm);
+                                                                          engine::ChecksumAlgorithm& algorithm,
+                                                                          const BodySource& body);
 
 // Operations, one family per file.
 asio::awaitable<void> list_buckets(Call& call);

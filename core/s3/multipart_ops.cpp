@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include "core/engine/byte_source.hpp"
+#include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/xml_writer.hpp"
@@ -14,15 +15,6 @@ namespace {
 
 constexpr std::uint32_t kMaxParts = 10000;
 constexpr std::size_t kMaxCompleteBody = 4 * 1024 * 1024;  // 10,000 parts fit easily
-
-class BodySource : public engine::ByteSource {
-public:
-    explicit BodySource(http::Exchange& exchange) : exchange_(exchange) {}
-    asio::awaitable<std::size_t> read(std::span<char> out) override { co_return co_await exchange_.read_body(out); }
-
-private:
-    http::Exchange& exchange_;
-};
 
 const std::string& upload_id_of(const Call& call) {
     const std::string* id = call.target.param("uploadId");
@@ -83,8 +75,8 @@ asio::awaitable<void> upload_part(Call& call) {
         throw S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
     engine::ChecksumAlgorithm algorithm = engine::ChecksumAlgorithm::none;
-    auto verify = digest_verifier(call, algorithm);
-    BodySource source(call.exchange);
+    BodySource source(call.exchange, call.auth ? &*call.auth : nullptr);
+    auto verify = digest_verifier(call, algorithm, source);
     const meta::PartRecord part = co_await call.services.objects.put_part(
         call.target.bucket, call.target.key, upload_id, number, algorithm, std::move(verify), source);
     std::vector<http::Header> headers{http::Header{"ETag", "\"" + part.etag + "\""}};

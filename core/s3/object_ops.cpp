@@ -7,6 +7,7 @@
 
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
+#include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
@@ -40,16 +41,6 @@ std::string lower(std::string_view s) {
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
 }
-
-// The request body as the engine reads it.
-class BodySource : public engine::ByteSource {
-public:
-    explicit BodySource(http::Exchange& exchange) : exchange_(exchange) {}
-    asio::awaitable<std::size_t> read(std::span<char> out) override { co_return co_await exchange_.read_body(out); }
-
-private:
-    http::Exchange& exchange_;
-};
 
 std::string quote_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
@@ -179,7 +170,8 @@ std::string version_header_value(const meta::BucketRecord& bucket, const meta::O
 }  // namespace
 
 std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call& call,
-                                                                          engine::ChecksumAlgorithm& algorithm) {
+                                                                          engine::ChecksumAlgorithm& algorithm,
+                                                                          const BodySource& body) {
     // Content-MD5 and additional checksums are verified before the commit.
     std::optional<std::string> expected_md5;
     if (const std::string* md5 = call.header("Content-MD5")) {
@@ -198,7 +190,18 @@ std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call&
             expected_checksum = *value;
         }
     }
-    if (!expected_checksum) {
+    // A checksum sent in the aws-chunked trailer ("x-amz-trailer: x-amz-checksum-crc32").
+    std::string trailer_name;
+    if (const std::string* declared = call.header("x-amz-trailer"); declared != nullptr && !expected_checksum) {
+        const std::string name = lower(*declared);
+        if (name.rfind("x-amz-checksum-", 0) == 0) {
+            const auto parsed = engine::parse_checksum_algorithm(name.substr(15));
+            if (!parsed) throw invalid_request("Value for x-amz-trailer header is invalid.");
+            algorithm = *parsed;
+            trailer_name = name;
+        }
+    }
+    if (!expected_checksum && trailer_name.empty()) {
         const std::string* named = call.header("x-amz-sdk-checksum-algorithm");
         if (named == nullptr) named = call.header("x-amz-checksum-algorithm");
         if (named != nullptr) {
@@ -207,11 +210,17 @@ std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call&
             algorithm = *parsed;  // computed and stored; the value may come in a trailer
         }
     }
-    return [expected_md5, expected_checksum](const engine::ContentDigests::Result& digests) {
+    return [expected_md5, expected_checksum, trailer_name, &body](const engine::ContentDigests::Result& digests) {
         if (expected_md5 && *expected_md5 != digests.md5) {
             throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
         }
-        if (expected_checksum && *expected_checksum != digests.checksum) {
+        std::optional<std::string> expected = expected_checksum;
+        if (!trailer_name.empty()) {
+            const std::string* sent = body.trailer(trailer_name);
+            if (sent == nullptr) throw invalid_request("The trailer " + trailer_name + " was declared but not sent.");
+            expected = *sent;
+        }
+        if (expected && *expected != digests.checksum) {
             throw S3Error(400, "BadDigest",
                           "The " + std::string(engine::checksum_name(digests.algorithm)) +
                               " you specified did not match the calculated checksum.");
@@ -259,7 +268,8 @@ asio::awaitable<void> put_object(Call& call) {
 
     engine::PutInput input = put_input_from_request(call);
 
-    input.verify = digest_verifier(call, input.checksum);
+    BodySource source(call.exchange, call.auth ? &*call.auth : nullptr);
+    input.verify = digest_verifier(call, input.checksum, source);
 
     const std::string* if_none_match = call.header("If-None-Match");
     const std::string* if_match = call.header("If-Match");
@@ -285,7 +295,6 @@ asio::awaitable<void> put_object(Call& call) {
         };
     }
 
-    BodySource source(call.exchange);
     const meta::ObjectVersion version = co_await call.services.objects.put(std::move(input), source);
 
     std::vector<http::Header> headers{http::Header{"ETag", quote_etag(version.etag)}};
