@@ -133,13 +133,13 @@ class Lifecycle(unittest.TestCase):
         conn.getresponse().read()
         self.assertEqual(conn.sock.getsockname(), local, "a new connection was opened")
 
-    def test_unknown_buckets_get_an_s3_error(self):
+    def test_anonymous_s3_requests_are_refused(self):
         conn = self.daemon.connection()
         conn.request("GET", "/some-bucket/some-key")
         resp = conn.getresponse()
         body = resp.read().decode()
-        self.assertEqual(resp.status, 404)
-        self.assertIn("<Code>NoSuchBucket</Code>", body)
+        self.assertEqual(resp.status, 403)
+        self.assertIn("<Code>AccessDenied</Code>", body)
         self.assertEqual(resp.getheader("Content-Type"), "application/xml")
         self.assertTrue(resp.getheader("x-amz-request-id"))
 
@@ -177,7 +177,7 @@ class Lifecycle(unittest.TestCase):
                                   b"GET /nope HTTP/1.1\r\n\r\n"
                                   b"GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n")
         statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", reply)
-        self.assertEqual(statuses, [b"200", b"404", b"200"])
+        self.assertEqual(statuses, [b"200", b"403", b"200"])
 
     def test_small_unread_body_is_skipped_and_connection_reused(self):
         with socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30) as s:
@@ -228,6 +228,41 @@ class Lifecycle(unittest.TestCase):
                                capture_output=True, env=clean_env(), timeout=START_TIMEOUT)
         self.assertEqual(other.returncode, 1)
         self.assertIn(b"in use by another shoald process", other.stderr)
+
+
+class RootCredentials(unittest.TestCase):
+    def test_generated_once_stored_0600_and_not_shown_again(self):
+        with tempfile.TemporaryDirectory() as d:
+            drive = os.path.join(d, "d1")
+            daemon = Daemon(drives=[drive])
+            try:
+                m = daemon.wait_for_line(r"generated root credentials .* access_key=(\S+) secret_key=(\S+)")
+                daemon.wait_listening()
+                self.assertEqual(daemon.stop(), 0)
+            finally:
+                daemon.close()
+            path = os.path.join(drive, ".shoal-root-credentials")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+            with open(path) as f:
+                self.assertEqual(f.read().split(), [m.group(1), m.group(2)])
+            again = Daemon(drives=[drive])
+            try:
+                again.wait_listening()
+                self.assertEqual(again.stop(), 0)
+                self.assertNotIn(m.group(2), again.log())
+            finally:
+                again.close()
+
+    def test_environment_credentials_must_come_in_pairs(self):
+        r = subprocess.run(shoald_cmd("server", "--address", "127.0.0.1:0", "/nonexistent/never"),
+                           capture_output=True, timeout=START_TIMEOUT, env=clean_env(SHOAL_ROOT_USER="someone"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"SHOAL_ROOT_USER and SHOAL_ROOT_PASSWORD must be set together", r.stderr)
+        r = subprocess.run(shoald_cmd("server", "--address", "127.0.0.1:0", "/nonexistent/never"),
+                           capture_output=True, timeout=START_TIMEOUT,
+                           env=clean_env(SHOAL_ROOT_USER="someone", SHOAL_ROOT_PASSWORD="short"))
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"SHOAL_ROOT_PASSWORD", r.stderr)
 
 
 class Timeouts(unittest.TestCase):
