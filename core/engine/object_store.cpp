@@ -166,7 +166,7 @@ asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::stri
         removed.insert(removed.end(), replaced.begin(), replaced.end());
         outcome.found = true;
         outcome.delete_marker = true;
-        outcome.version_id = record.versioning == meta::Versioning::enabled ? meta::format_version_id(seq) : "null";
+        outcome.version_id = marker.version_id();
     });
     co_await free_chunks(removed);
     co_return outcome;

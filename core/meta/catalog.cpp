@@ -133,7 +133,7 @@ void Catalog::refresh_current(const BucketRecord& bucket, std::string_view key) 
     }
 }
 
-std::vector<ObjectVersion> Catalog::put_version(const BucketRecord& bucket, ObjectVersion v) {
+std::vector<ObjectVersion> Catalog::put_version(const BucketRecord& bucket, ObjectVersion& v) {
     std::vector<ObjectVersion> removed;
     v.null_version = bucket.versioning != Versioning::enabled;
     if (v.null_version) {

@@ -136,9 +136,10 @@ public:
     std::optional<ObjectVersion> version(const BucketRecord& bucket, std::string_view key,
                                          std::string_view version_id) const;
     // Stores `v` as the newest version of its key under the bucket's versioning
-    // rules (replacing the null version when unversioned or suspended). Returns
-    // the versions it removed, whose data the caller must free.
-    std::vector<ObjectVersion> put_version(const BucketRecord& bucket, ObjectVersion v);
+    // rules (replacing the null version when unversioned or suspended), and
+    // sets v.null_version accordingly. Returns the versions it removed, whose
+    // data the caller must free.
+    std::vector<ObjectVersion> put_version(const BucketRecord& bucket, ObjectVersion& v);
     // Removes one version. Returns it.
     ObjectVersion delete_version(const BucketRecord& bucket, std::string_view key, std::string_view version_id);
 

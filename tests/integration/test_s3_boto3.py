@@ -113,6 +113,7 @@ class Objects(S3TestCase):
                                  Metadata={"colour": "blue"}, CacheControl="max-age=60",
                                  ContentDisposition="attachment", ContentLanguage="en")
         self.assertEqual(put["ETag"], '"%s"' % hashlib.md5(b"hello world").hexdigest())
+        self.assertNotIn("VersionId", put)  # unversioned bucket: no version id to address
         got = self.s3.get_object(Bucket=self.bucket, Key="hello.txt")
         self.assertEqual(got["Body"].read(), b"hello world")
         self.assertEqual(got["ContentType"], "text/plain")

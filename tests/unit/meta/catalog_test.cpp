@@ -31,7 +31,10 @@ ObjectVersion make_version(Catalog& c, std::string key, std::uint64_t size, bool
 }
 
 void put(Store& store, const std::string& bucket, const std::string& key, std::uint64_t size = 1) {
-    store.write([&](Catalog& c) { c.put_version(c.bucket_or_refuse(bucket), make_version(c, key, size)); });
+    store.write([&](Catalog& c) {
+        ObjectVersion v = make_version(c, key, size);
+        c.put_version(c.bucket_or_refuse(bucket), v);
+    });
 }
 
 std::vector<std::string> list_all(Store& store, const std::string& bucket, ListQuery q, std::size_t page_size,
@@ -114,7 +117,10 @@ TEST_CASE("listing keeps byte order for keys longer than LMDB's key limit", "[me
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
     store.write([&](Catalog& c) {
         const BucketRecord b = c.bucket_or_refuse("b");
-        for (const auto& k : shuffled) c.put_version(b, make_version(c, k, k.size()));
+        for (const auto& k : shuffled) {
+            ObjectVersion v = make_version(c, k, k.size());
+            c.put_version(b, v);
+        }
     });
 
     CHECK(list_all(store, "b", {}, 1000) == keys);
