@@ -6,11 +6,14 @@
 #include <cstring>
 #include <vector>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/ip/address.hpp>
 
 #include "core/api/router.hpp"
 #include "core/chunk/chunk_store.hpp"
 #include "core/engine/object_store.hpp"
+#include "core/engine/orphan_collector.hpp"
 #include "core/http/server.hpp"
 #include "core/meta/store.hpp"
 #include "core/placement/conscience.hpp"
@@ -143,6 +146,22 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         return 1;
     }
     loops.start();
+    // Chunks older than this start cannot belong to a write in flight.
+    const auto started = std::filesystem::file_time_type::clock::now();
+    asio::co_spawn(
+        loops.loop(0),
+        [&objects, &pool, &log, started]() -> asio::awaitable<void> {
+            try {
+                const engine::OrphanStats stats =
+                    co_await pool.run([&] { return engine::collect_orphans(objects, started); });
+                log.info("orphan chunk collection done", {{"scanned", stats.scanned},
+                                                          {"removed", stats.removed},
+                                                          {"damaged", stats.errors}});
+            } catch (const std::exception& e) {
+                log.error("orphan chunk collection failed", {{"error", e.what()}});
+            }
+        },
+        asio::detached);
     log.info("listening", {{"address", endpoint_text(bound)},
                            {"url", "http://" + endpoint_text(bound)},
                            {"threads", loops.size()},

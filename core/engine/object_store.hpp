@@ -132,6 +132,7 @@ public:
     placement::Conscience& conscience() { return conscience_; }
     const EngineOptions& options() const { return options_; }
     chunk::ChunkStore* drive(std::uint64_t id);
+    const std::vector<Drive>& drives() const { return drives_; }
     // Removes chunk files (blocking: call on the pool); failures are logged and
     // left to the orphan collector.
     void remove_chunks(const std::vector<meta::ChunkRef>& refs);
