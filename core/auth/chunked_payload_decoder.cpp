@@ -31,6 +31,18 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// Client bytes quoted in an error message: short and printable.
+std::string quoted(std::string_view text) {
+    constexpr std::size_t kMax = 40;
+    std::string out = "\"";
+    for (char c : text.substr(0, kMax)) {
+        const auto b = static_cast<unsigned char>(c);
+        out += (b < 0x20 || b >= 0x7F) ? '?' : c;
+    }
+    if (text.size() > kMax) out += "...";
+    return out + "\"";
+}
+
 ChunkedPayloadDecoder::Config config_from(const Authenticated& auth, ChunkDecoderLimits limits) {
     ChunkedPayloadDecoder::Config c;
     c.mode = auth.payload_mode;
@@ -96,12 +108,12 @@ std::optional<Error> ChunkedPayloadDecoder::on_chunk_header() {
     const std::size_t semi = line.find(';');
     const std::string_view size_text = line.substr(0, semi);
     if (size_text.empty() || size_text.size() > 16) {
-        return fail(ErrorCode::invalid_request, "invalid chunk size \"" + std::string(size_text) + "\"");
+        return fail(ErrorCode::invalid_request, "invalid chunk size " + quoted(size_text));
     }
     std::uint64_t size = 0;
     for (char c : size_text) {
         const int digit = hex_digit_value(c);
-        if (digit < 0) return fail(ErrorCode::invalid_request, "invalid chunk size \"" + std::string(size_text) + "\"");
+        if (digit < 0) return fail(ErrorCode::invalid_request, "invalid chunk size " + quoted(size_text));
         size = size << 4 | static_cast<std::uint64_t>(digit);
     }
 
@@ -172,7 +184,7 @@ std::optional<Error> ChunkedPayloadDecoder::on_trailer_line(std::string_view lin
     const std::string_view raw_name = line.substr(0, colon);
     if (colon == std::string_view::npos || raw_name.empty() ||
         !std::all_of(raw_name.begin(), raw_name.end(), is_token_char)) {
-        return fail(ErrorCode::invalid_request, "malformed trailer line \"" + std::string(line) + "\"");
+        return fail(ErrorCode::invalid_request, "malformed trailer line " + quoted(line));
     }
     const std::string_view value = trim(line.substr(colon + 1));
     for (char c : value) {
@@ -201,9 +213,11 @@ std::optional<Error> ChunkedPayloadDecoder::on_trailer_line(std::string_view lin
     }
     if (!config_.trailer_names.empty() &&
         std::find(config_.trailer_names.begin(), config_.trailer_names.end(), name) == config_.trailer_names.end()) {
-        return fail(ErrorCode::invalid_request, "the trailer \"" + name + "\" was not declared in x-amz-trailer");
+        return fail(ErrorCode::invalid_request, "the trailer " + quoted(name) + " was not declared in x-amz-trailer");
     }
-    if (trailer(name) != nullptr) return fail(ErrorCode::invalid_request, "the trailer \"" + name + "\" is repeated");
+    if (trailer(name) != nullptr) {
+        return fail(ErrorCode::invalid_request, "the trailer " + quoted(name) + " is repeated");
+    }
     canonical_trailers_.append(name).append(":").append(value).append("\n");
     trailers_.push_back(http::Header{std::move(name), std::string(value)});
     return std::nullopt;
@@ -221,7 +235,8 @@ std::optional<Error> ChunkedPayloadDecoder::end_trailer() {
     }
     for (const std::string& name : config_.trailer_names) {
         if (trailer(name) == nullptr) {
-            return fail(ErrorCode::incomplete_body, "the trailer \"" + name + "\" declared in x-amz-trailer is missing");
+            return fail(ErrorCode::incomplete_body,
+                        "the trailer " + quoted(name) + " declared in x-amz-trailer is missing");
         }
     }
     state_ = State::done;

@@ -50,7 +50,8 @@ std::string ChunkedPayloadEncoder::finish(const std::vector<http::Header>& trail
 }
 
 std::uint64_t ChunkedPayloadEncoder::encoded_length(PayloadMode mode, std::uint64_t decoded_length,
-                                                    std::uint64_t chunk_size, const std::vector<http::Header>& trailers) {
+                                                    std::uint64_t chunk_size,
+                                                    const std::vector<http::Header>& trailers) {
     const std::uint64_t extension = has_signed_chunks(mode) ? kSignatureExtension : 0;
     const auto framed = [&](std::uint64_t size) {
         return hex_size(size).size() + extension + 2 + size + 2;

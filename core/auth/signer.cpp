@@ -93,10 +93,9 @@ std::string presign(std::string_view method, std::string_view target, std::strin
     const std::string_view full = out;
     const std::size_t q = full.find('?');
     const std::vector<http::Header> headers = {{"host", std::string(host)}};
-    const std::string canonical =
-        canonical_request(method, canonical_uri(full.substr(0, q)), canonical_query_string(parse_query(full.substr(q + 1))),
-                          canonical_headers(headers, {"host"}), "host",
-                          payload_mode_literal(PayloadMode::unsigned_payload));
+    const std::string canonical = canonical_request(
+        method, canonical_uri(full.substr(0, q)), canonical_query_string(parse_query(full.substr(q + 1))),
+        canonical_headers(headers, {"host"}), "host", payload_mode_literal(PayloadMode::unsigned_payload));
     const SigningKey key = derive_signing_key(params.credentials.secret_key, scope);
     out += "&X-Amz-Signature=" + sign(key, string_to_sign(amz_date, scope_text, canonical));
     return out;

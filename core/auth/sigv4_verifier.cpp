@@ -199,7 +199,9 @@ AuthResult verify_claim(const http::Request& request, const std::vector<QueryPar
     for (const http::Header& h : request.headers) {
         if (!starts_with_ci(h.name, "x-amz-")) continue;
         bool is_signed = false;
-        for (const std::string& name : claim.params.signed_header_names) is_signed = is_signed || http::iequals(name, h.name);
+        for (const std::string& name : claim.params.signed_header_names) {
+            is_signed = is_signed || http::iequals(name, h.name);
+        }
         if (!is_signed) {
             return error(ErrorCode::access_denied,
                          "There were headers present in the request which were not signed: " + lower(h.name));

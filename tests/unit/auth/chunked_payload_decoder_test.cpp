@@ -225,7 +225,8 @@ TEST_CASE("an oversized chunk-size line fails cleanly at the limit", "[auth]") {
     // A long chunk-extension line too, and a smaller configured limit.
     ChunkedPayloadDecoder::Config c = unsigned_config(10);
     c.limits.max_line_bytes = 16;
-    CHECK(decode_error(ChunkedPayloadDecoder(c), std::string(1, 'a').append(20, '0').append("\r\n")) == ErrorCode::invalid_request);
+    CHECK(decode_error(ChunkedPayloadDecoder(c), std::string(1, 'a').append(20, '0').append("\r\n")) ==
+          ErrorCode::invalid_request);
     // More than 16 hex digits can never be a 64-bit size, whatever the line limit.
     CHECK(decode_error(ChunkedPayloadDecoder(unsigned_config(10)), "00000000000000000000a\r\n") ==
           ErrorCode::invalid_request);
@@ -393,7 +394,7 @@ TEST_CASE("the trailer is bounded in size and count", "[auth]") {
     c.limits.max_trailers = 100;
     c.limits.max_trailer_bytes = 64;
     std::string many = "0\r\n";
-    for (int i = 0; i < 10; ++i) many += "x-amz-meta-" + std::to_string(i) + ":v\r\n";
+    for (int i = 0; i < 10; ++i) many.append("x-amz-meta-").append(std::to_string(i)).append(":v\r\n");
     CHECK(decode_error(ChunkedPayloadDecoder(c), many + "\r\n") == ErrorCode::invalid_request);
     CHECK(decode_error(ChunkedPayloadDecoder(unsigned_config(0)), "0\r\nno colon\r\n\r\n") ==
           ErrorCode::invalid_request);

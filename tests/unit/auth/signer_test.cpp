@@ -133,7 +133,9 @@ TEST_CASE("signed, encoded, decoded: every streaming mode round-trips", "[auth]"
 
         ChunkedPayloadEncoder enc(mode, ctx);
         std::string body;
-        for (std::size_t i = 0; i < payload.size(); i += chunk) body += enc.chunk(std::string_view(payload).substr(i, chunk));
+        for (std::size_t i = 0; i < payload.size(); i += chunk) {
+            body += enc.chunk(std::string_view(payload).substr(i, chunk));
+        }
         body += enc.finish(trailers);
         CHECK(body.size() == length);
 
