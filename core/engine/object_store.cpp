@@ -123,6 +123,9 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
             removed = catalog.put_version(bucket, version);
         });
         content.keep();
+        log_.debug("object version committed", {{"bucket", input.bucket}, {"key", input.key},
+                                                 {"etag", version.etag}, {"seq", version.seq},
+                                                 {"replaced", removed.size()}});
         co_await free_chunks(removed);
     } catch (...) {
         error = std::current_exception();  // cleaned up below: no co_await in a handler

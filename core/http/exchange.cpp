@@ -10,6 +10,8 @@
 namespace shoal::http {
 namespace {
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 // Raw bytes read from the socket at a time while decoding a chunked body.
 constexpr std::size_t kChunkedReadSize = 16 * 1024;
 
@@ -28,7 +30,8 @@ Exchange::Exchange(Connection& connection, const Request& request, std::string& 
       draining_(draining),
       body_remaining_(request.framing == BodyFraming::content_length ? request.content_length : 0),
       body_done_(request.framing == BodyFraming::none),
-      continue_pending_(!body_done_ && expects_continue(request)) {}
+      expects_continue_(expects_continue(request)),
+      continue_pending_(!body_done_ && expects_continue_) {}
 
 std::optional<std::uint64_t> Exchange::body_length() const {
     if (request_.framing == BodyFraming::chunked) return std::nullopt;
@@ -39,7 +42,7 @@ asio::awaitable<void> Exchange::send_continue_if_expected() {
     if (!continue_pending_) co_return;
     continue_pending_ = false;
     if (state_ != ResponseState::none) co_return;  // a final answer was already given
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    continue_sent_ = true;
     const std::array<asio::const_buffer, 1> buffers{asio::buffer(kContinue.data(), kContinue.size())};
     co_await connection_.write_all(buffers);
 }
@@ -109,7 +112,18 @@ asio::awaitable<void> Exchange::begin(int status, const std::vector<Header>& hea
     }
     if (head_request_ || status_has_no_body(status)) declared_length_ = std::nullopt;  // no body bytes follow
     state_ = ResponseState::streaming;
-    const std::string head = serialize_head(status, headers, frame, keep_alive_, http_date_now());
+    std::string head = serialize_head(status, headers, frame, keep_alive_, http_date_now());
+    // An expectation met by an empty body still gets its "100 Continue":
+    // botocore (1.29, Debian 12) keeps the status line of a final answer to
+    // an Expect request and reports it again for later requests on the same
+    // connection, so such an answer must either follow a 100 or close.
+    if (expects_continue_ && !continue_sent_ && request_.framing == BodyFraming::none) {
+        head.insert(0, kContinue);
+        continue_sent_ = true;
+    } else if (expects_continue_ && !continue_sent_) {
+        keep_alive_ = false;
+        head = serialize_head(status, headers, frame, false, http_date_now());
+    }
     const std::array<asio::const_buffer, 1> buffers{asio::buffer(head)};
     co_await connection_.write_all(buffers);
 }

@@ -101,7 +101,9 @@ private:
     std::uint64_t body_remaining_ = 0;  // for Content-Length bodies
     ChunkedDecoder chunked_;
     bool body_done_;
-    bool continue_pending_;
+    const bool expects_continue_;  // the client sent "Expect: 100-continue"
+    bool continue_pending_;        // ...and its body is still to come
+    bool continue_sent_ = false;
 
     // response
     ResponseState state_ = ResponseState::none;

@@ -207,6 +207,16 @@ class Objects(S3TestCase):
         self.assertEqual(got["ContentDisposition"], "inline")
         self.assertEqual(got["CacheControl"], "no-cache")
 
+    def test_status_is_never_stale_after_an_empty_put(self):
+        # Regression: an empty PUT answered without "100 Continue" made botocore
+        # report 200 for the next PUT on the connection, even a failed one.
+        s3 = client()
+        s3.put_object(Bucket=self.bucket, Key="empty-first", Body=b"")
+        bad = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+        with self.assertRaises(botocore.exceptions.ClientError) as ctx:
+            s3.put_object(Bucket=self.bucket, Key="after-empty", Body=b"payload", ContentMD5=bad)
+        self.assertEqual(error_code(ctx), "BadDigest")
+
     def test_content_md5_is_verified(self):
         good = base64.b64encode(hashlib.md5(b"payload").digest()).decode()
         self.s3.put_object(Bucket=self.bucket, Key="m", Body=b"payload", ContentMD5=good)

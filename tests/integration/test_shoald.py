@@ -198,6 +198,12 @@ class Lifecycle(unittest.TestCase):
         self.assertTrue(reply.startswith(b"HTTP/1.1 405 "), reply)  # no "100 Continue" first
         self.assertIn(b"Connection: close", reply)
 
+    def test_expectation_with_an_empty_body_still_gets_100_continue(self):
+        # botocore 1.29 would otherwise replay this final status line for later requests.
+        reply = self.raw_exchange(b"PUT /health/live HTTP/1.1\r\nContent-Length: 0\r\n"
+                                  b"Expect: 100-continue\r\nConnection: close\r\n\r\n")
+        self.assertTrue(reply.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 405 "), reply)
+
     def test_unread_chunked_body_closes_the_connection(self):
         reply = self.raw_exchange(b"PUT /health/live HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                                   b"5\r\nhello\r\n0\r\n\r\n")
