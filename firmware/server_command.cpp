@@ -105,7 +105,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         const std::filesystem::path meta_dir =
             config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
         metadata = std::make_unique<meta::Store>(meta_dir, meta::StoreOptions{});
-        log.info("metadata ready", {{"path", meta_dir.string()}});
+        log.info("metadata ready", {{"path", meta_dir.string()}, {"map_size", metadata->map_size()}});
     } catch (const storage::DriveError& e) {
         log.error("cannot open drive", {{"error", e.what()}});
         return 1;

@@ -1,24 +1,36 @@
 #include "core/meta/lmdb.hpp"
 
+#include <cerrno>
+#include <cstdint>
+
 namespace shoal::meta {
 
 void throw_lmdb(const char* operation, int rc) {
     throw MetaError(std::string("metadata store: ") + operation + ": " + mdb_strerror(rc));
 }
 
-Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs) {
-    int rc = mdb_env_create(&env_);
-    if (rc != 0) throw_lmdb("mdb_env_create", rc);
+Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs, std::uint64_t min_map_size) {
     // mdb_env_set_mapsize takes a size_t: on 32-bit targets the map must fit the address space.
     if (map_size > SIZE_MAX) map_size = SIZE_MAX;
-    if ((rc = mdb_env_set_mapsize(env_, static_cast<size_t>(map_size))) != 0 ||
-        (rc = mdb_env_set_maxdbs(env_, max_dbs)) != 0 ||
-        // Readers: one per thread that may hold a read transaction at once.
-        (rc = mdb_env_set_maxreaders(env_, 512)) != 0 ||
-        (rc = mdb_env_open(env_, path.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0600)) != 0) {
+    while (true) {
+        int rc = mdb_env_create(&env_);
+        if (rc != 0) throw_lmdb("mdb_env_create", rc);
+        if ((rc = mdb_env_set_mapsize(env_, static_cast<size_t>(map_size))) == 0 &&
+            (rc = mdb_env_set_maxdbs(env_, max_dbs)) == 0 &&
+            // Readers: one per thread that may hold a read transaction at once.
+            (rc = mdb_env_set_maxreaders(env_, 512)) == 0 &&
+            (rc = mdb_env_open(env_, path.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0600)) == 0) {
+            map_size_ = map_size;
+            return;
+        }
         mdb_env_close(env_);
         env_ = nullptr;
-        throw MetaError("metadata store " + path + ": " + mdb_strerror(rc));
+        if (rc == ENOMEM && map_size / 2 >= min_map_size) {
+            map_size /= 2;
+            continue;
+        }
+        throw MetaError("metadata store " + path + ": " + mdb_strerror(rc) + " (map size " +
+                        std::to_string(map_size) + " bytes)");
     }
 }
 

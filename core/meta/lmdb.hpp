@@ -34,17 +34,22 @@ inline std::string_view to_view(const MDB_val& v) { return {static_cast<const ch
 
 class Env {
 public:
-    // Opens (creating) the environment in directory `path`, with room for
-    // `map_size` bytes and `max_dbs` named databases.
-    Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs);
+    // Opens (creating) the environment in directory `path`, with room for up
+    // to `map_size` bytes and `max_dbs` named databases. When the address
+    // space cannot hold a map that large (32-bit boards, qemu-user), the size
+    // is halved until it fits, down to `min_map_size`; map_size() tells.
+    Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs,
+        std::uint64_t min_map_size = std::uint64_t{64} << 20);
     ~Env();
     Env(const Env&) = delete;
     Env& operator=(const Env&) = delete;
 
     MDB_env* get() const { return env_; }
+    std::uint64_t map_size() const { return map_size_; }
 
 private:
     MDB_env* env_ = nullptr;
+    std::uint64_t map_size_ = 0;
 };
 
 class Txn {

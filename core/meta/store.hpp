@@ -64,6 +64,7 @@ public:
     void write(Mutation mutation);
 
     std::uint64_t commits() const;  // transactions committed so far (for tests/metrics)
+    std::uint64_t map_size() const { return env_->map_size(); }  // as granted by the address space
 
 private:
     struct Pending {
