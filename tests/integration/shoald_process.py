@@ -77,6 +77,10 @@ class Daemon:
         self.port = int(m.group(1))
         return self.port
 
+    def connection(self):
+        import http.client
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
     @property
     def endpoint(self):
         return "http://127.0.0.1:%d" % self.port
@@ -103,3 +107,21 @@ class Daemon:
         self.proc.stderr.close()
         if self._own_data:
             subprocess.run(["rm", "-rf", self.data_dir], check=False)
+
+
+def run_suite(daemon_factory, argv):
+    """Runs this module's unittest suite against one daemon, which must also
+    exit cleanly (status 0 on SIGTERM). Exits the process with the verdict."""
+    import sys
+    import unittest
+    daemon = daemon_factory()
+    try:
+        daemon.wait_listening()
+        program = unittest.main(argv=argv, exit=False)
+        code = daemon.stop()
+        if code != 0:
+            print("shoald exited with %d; log:\n%s" % (code, daemon.log()))
+            sys.exit(1)
+        sys.exit(0 if program.result.wasSuccessful() else 1)
+    finally:
+        daemon.close()

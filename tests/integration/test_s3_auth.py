@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
 
 DAEMON = None
 CURL = "/usr/bin/curl"
@@ -183,16 +183,7 @@ def main():
     parser.add_argument("--emulator", default="")
     args, rest = parser.parse_known_args()
     DAEMON = Daemon(args.shoald, args.emulator)
-    try:
-        DAEMON.wait_listening()
-        program = unittest.main(argv=[sys.argv[0]] + rest, exit=False)
-        code = DAEMON.stop()
-        if code != 0:
-            print("shoald exited with %d; log:\n%s" % (code, DAEMON.log()))
-            sys.exit(1)
-        sys.exit(0 if program.result.wasSuccessful() else 1)
-    finally:
-        DAEMON.close()
+    run_suite(lambda: DAEMON, [sys.argv[0]] + rest)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import boto3
 import botocore
 from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
 
 ARGS = None
 DAEMON = None
@@ -578,16 +578,7 @@ def main():
                     SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE), SHOAL_S3_MIN_PART_SIZE=str(MIN_PART))
     DAEMON = Daemon(ARGS.shoald, ARGS.emulator, drives=None, env=env)
     DAEMON.drives = [os.path.join(DAEMON.data_dir, "d1")]
-    try:
-        DAEMON.wait_listening()
-        program = unittest.main(argv=[sys.argv[0]] + rest, exit=False)
-        code = DAEMON.stop()
-        if code != 0:
-            print("shoald exited with %d; log:\n%s" % (code, DAEMON.log()))
-            sys.exit(1)
-        sys.exit(0 if program.result.wasSuccessful() else 1)
-    finally:
-        DAEMON.close()
+    run_suite(lambda: DAEMON, [sys.argv[0]] + rest)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER
 
 DAEMON = None
 WORK = None
@@ -156,15 +156,8 @@ def main():
     DAEMON = Daemon(args.shoald, args.emulator)
     WORK = tempfile.mkdtemp(prefix="shoal-clients-")
     try:
-        DAEMON.wait_listening()
-        program = unittest.main(argv=[sys.argv[0]] + rest, exit=False)
-        code = DAEMON.stop()
-        if code != 0:
-            print("shoald exited with %d; log:\n%s" % (code, DAEMON.log()))
-            sys.exit(1)
-        sys.exit(0 if program.result.wasSuccessful() else 1)
+        run_suite(lambda: DAEMON, [sys.argv[0]] + rest)
     finally:
-        DAEMON.close()
         subprocess.run(["rm", "-rf", WORK], check=False)
 
 

@@ -6,7 +6,6 @@ Runs the real binary, natively or through qemu-user (--emulator), on a free
 loopback port that shoald picks itself (port 0) and reports in its log.
 """
 import argparse
-import http.client
 import os
 import re
 import shlex
@@ -15,92 +14,23 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
+import shoald_process
+from shoald_process import START_TIMEOUT, clean_env
+
 ARGS = None
-# Emulated start-up is slow; generous but bounded.
-START_TIMEOUT = 60
 
 
 def shoald_cmd(*args):
     return shlex.split(ARGS.emulator) + [ARGS.shoald, *args]
 
 
-def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOAL_")}
-    env.update(extra)
-    return env
-
-
-class Daemon:
-    """A running shoald whose stderr is collected on a thread."""
-
-    def __init__(self, *flags, drives=None, env=None, cwd=None):
-        self.data = tempfile.TemporaryDirectory(prefix="shoald-it-")
-        if drives is None:
-            drives = [os.path.join(self.data.name, "d1")]
-        argv = shoald_cmd("server", "--address", "127.0.0.1:0", *flags, *drives)
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     env=env if env is not None else clean_env(), cwd=cwd)
-        self.lines = []
-        self.cond = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self.port = None
-        self.connections = []
-
-    def _read(self):
-        for raw in self.proc.stderr:
-            with self.cond:
-                self.lines.append(raw.decode("utf-8", "replace"))
-                self.cond.notify_all()
-        with self.cond:
-            self.cond.notify_all()
-
-    def wait_for_line(self, pattern, timeout=START_TIMEOUT):
-        regex = re.compile(pattern)
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                for line in self.lines:
-                    m = regex.search(line)
-                    if m:
-                        return m
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
-                    raise AssertionError("no log line matching %r; log so far:\n%s" % (pattern, self.log()))
-                self.cond.wait(min(remaining, 0.2))
-
-    def wait_listening(self):
-        m = self.wait_for_line(r"listening address=127\.0\.0\.1:(\d+)")
-        self.port = int(m.group(1))
-        return self.port
-
-    def connection(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        self.connections.append(conn)
-        return conn
-
-    def log(self):
-        with self.cond:
-            return "".join(self.lines)
-
-    def stop(self, sig=signal.SIGTERM, timeout=START_TIMEOUT):
-        self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=timeout)
-        self.reader.join(timeout=10)
-        return code
-
-    def close(self):
-        for conn in self.connections:
-            conn.close()
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stderr.close()
-        self.data.cleanup()
+def Daemon(*flags, drives=None, env=None):
+    """A shoald with the given flags, by default without root credentials set."""
+    return shoald_process.Daemon(ARGS.shoald, ARGS.emulator, flags=flags, drives=drives,
+                                 env=env if env is not None else clean_env())
 
 
 class Lifecycle(unittest.TestCase):
@@ -229,7 +159,7 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("shutting down signal=INT", self.daemon.log())
 
     def test_second_instance_on_same_drive_is_refused(self):
-        drive = os.path.join(self.daemon.data.name, "d1")
+        drive = self.daemon.drives[0]
         other = subprocess.run(shoald_cmd("server", "--address", "127.0.0.1:0", drive),
                                capture_output=True, env=clean_env(), timeout=START_TIMEOUT)
         self.assertEqual(other.returncode, 1)
