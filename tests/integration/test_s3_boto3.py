@@ -27,18 +27,22 @@ def client(**config):
         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, **config))
 
 
-def signed_request(method, path, body=b"", headers=None):
-    """A request signed by botocore's own SigV4 signer, for bodies boto3 would not send."""
+def signed_request(method, path, body=b"", headers=None, host=None):
+    """A request signed by botocore's own SigV4 signer, for bodies boto3 would not send.
+    `host` sends it to the server under another Host name (virtual-hosted style)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     import http.client
-    request = AWSRequest(method=method, url=DAEMON.endpoint + path, data=body, headers=headers or {})
+    base = "http://%s:%d" % (host, DAEMON.port) if host else DAEMON.endpoint
+    request = AWSRequest(method=method, url=base + path, data=body, headers=headers or {})
     request.headers["x-amz-content-sha256"] = hashlib.sha256(body).hexdigest()
     SigV4Auth(Credentials(ROOT_USER, ROOT_PASSWORD), "s3", "us-east-1").add_auth(request)
     prepared = request.prepare()
     conn = http.client.HTTPConnection("127.0.0.1", DAEMON.port, timeout=30)
-    conn.request(method, path, body=body, headers=dict(prepared.headers))
+    sent = dict(prepared.headers)
+    sent["Host"] = "%s:%d" % (host or "127.0.0.1", DAEMON.port)  # the name that was signed
+    conn.request(method, path, body=body, headers=sent)
     response = conn.getresponse()
     data = response.read()
     conn.close()
@@ -342,6 +346,19 @@ class Keys(S3TestCase):
         self.assertEqual([p["Prefix"] for p in page["CommonPrefixes"]], [prefix + "c/"])
 
 
+class Addressing(S3TestCase):
+    def test_virtual_hosted_style(self):
+        host = "%s.s3.test" % self.bucket
+        status, _ = signed_request("PUT", "/dir/vhost.txt", b"virtual", host=host)
+        self.assertEqual(status, 200)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="dir/vhost.txt")["Body"].read(), b"virtual")
+        status, body = signed_request("GET", "/?list-type=2&prefix=dir%2F", host=host)
+        self.assertEqual(status, 200)
+        self.assertIn(b"<Key>dir/vhost.txt</Key>", body)
+        status, body = signed_request("GET", "/dir/vhost.txt", host=host)
+        self.assertEqual((status, body), (200, b"virtual"))
+
+
 class Listing(S3TestCase):
     def setUp(self):
         super().setUp()
@@ -575,7 +592,8 @@ def main():
     parser.add_argument("--emulator", default="")
     ARGS, rest = parser.parse_known_args()
     env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
-                    SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE), SHOAL_S3_MIN_PART_SIZE=str(MIN_PART))
+                    SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE), SHOAL_S3_MIN_PART_SIZE=str(MIN_PART),
+                    SHOAL_S3_DOMAINS="s3.test")
     DAEMON = Daemon(ARGS.shoald, ARGS.emulator, drives=None, env=env)
     DAEMON.drives = [os.path.join(DAEMON.data_dir, "d1")]
     run_suite(lambda: DAEMON, [sys.argv[0]] + rest)
