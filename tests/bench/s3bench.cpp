@@ -24,6 +24,7 @@
 #include "tests/bench/s3bench/latency_histogram.hpp"
 #include "tests/bench/s3bench/options.hpp"
 #include "tests/bench/s3bench/payload.hpp"
+#include "tests/bench/s3bench/process_cpu.hpp"
 #include "tests/bench/s3bench/s3_client.hpp"
 
 namespace shoal::bench {
@@ -48,6 +49,8 @@ struct Totals {
     std::uint64_t connects = 0;
     std::vector<std::string> error_samples;
     double seconds = 0;
+    double cpu_seconds = 0;         // this process (all clients), user + system
+    double server_cpu_seconds = -1; // the --server-pid processes; -1: not known
 
     void add(const Totals& other) {
         latency.merge(other.latency);
@@ -127,6 +130,8 @@ Totals run_phase(const RunContext& context, const Phase& phase) {
     std::vector<std::jthread> threads;
     threads.reserve(clients);
     for (unsigned i = 0; i < clients; ++i) threads.emplace_back(client_loop, i);
+    const double cpu_start = own_cpu_seconds();
+    const std::optional<double> server_start = cpu_seconds_of(context.options.server_pids);
     start = Clock::now();
     if (phase.duration > 0) {
         deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(phase.duration));
@@ -136,6 +141,11 @@ Totals run_phase(const RunContext& context, const Phase& phase) {
 
     Totals totals;
     totals.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    totals.cpu_seconds = own_cpu_seconds() - cpu_start;
+    const std::optional<double> server_end = cpu_seconds_of(context.options.server_pids);
+    if (!context.options.server_pids.empty() && server_start && server_end) {
+        totals.server_cpu_seconds = *server_end - *server_start;
+    }
     for (const Totals& t : per_client) totals.add(t);
     return totals;
 }
@@ -176,18 +186,23 @@ void report(const Options& o, const Totals& t) {
     if (o.op == Op::list) {
         std::printf(", %.0f keys/s", t.seconds > 0 ? static_cast<double>(t.keys) / t.seconds : 0);
     }
-    std::printf(", latency p50 %.2f ms p99 %.2f ms max %.2f ms, %llu errors\n", p50, p99, max,
-                static_cast<unsigned long long>(t.errors));
+    std::printf(", latency p50 %.2f ms p99 %.2f ms max %.2f ms, %llu errors, client CPU %.0f%%", p50, p99, max,
+                static_cast<unsigned long long>(t.errors), t.seconds > 0 ? 100 * t.cpu_seconds / t.seconds : 0);
+    if (t.server_cpu_seconds >= 0) {
+        std::printf(", server CPU %.0f%% (%.1f us/op)", t.seconds > 0 ? 100 * t.server_cpu_seconds / t.seconds : 0,
+                    t.ops > 0 ? 1e6 * t.server_cpu_seconds / static_cast<double>(t.ops) : 0);
+    }
+    std::printf("\n");
     std::printf(
         "{\"tool\":\"s3bench\",\"label\":%s,\"target\":\"%s\",\"endpoint\":%s,\"op\":\"%s\",\"size\":%llu,"
         "\"concurrency\":%u,\"ops\":%llu,\"errors\":%llu,\"seconds\":%.3f,\"ops_per_s\":%.2f,"
         "\"bytes_per_s\":%.0f,\"mib_per_s\":%.2f,\"keys\":%llu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-        "\"max_ms\":%.3f,\"mean_ms\":%.3f,\"connects\":%llu}\n",
+        "\"max_ms\":%.3f,\"mean_ms\":%.3f,\"connects\":%llu,\"client_cpu_s\":%.3f,\"server_cpu_s\":%.3f}\n",
         json_string(o.label).c_str(), target.c_str(), json_string(o.endpoint).c_str(),
         std::string(op_name(o.op)).c_str(), static_cast<unsigned long long>(o.size), o.concurrency,
         static_cast<unsigned long long>(t.ops), static_cast<unsigned long long>(t.errors), t.seconds, ops_per_s,
         bytes_per_s, mib_per_s, static_cast<unsigned long long>(t.keys), p50, p99, max, mean,
-        static_cast<unsigned long long>(t.connects));
+        static_cast<unsigned long long>(t.connects), t.cpu_seconds, t.server_cpu_seconds);
     std::fflush(stdout);
     for (const std::string& e : t.error_samples) std::fprintf(stderr, "s3bench: error: %s\n", e.c_str());
 }
@@ -195,7 +210,7 @@ void report(const Options& o, const Totals& t) {
 int run(const Options& options) {
     const Endpoint endpoint = resolve_endpoint(options.endpoint);
     const Payload payload;
-    RunContext context{options, endpoint, payload, 0, {}};
+    RunContext context{options, endpoint, payload, 0, {}, {}};
     if (options.verify) context.body_crc32c = payload.crc32c(options.size);
     if (options.payload_sha256) context.body_sha256 = payload.sha256_hex(options.size);
 
@@ -214,6 +229,17 @@ int run(const Options& options) {
                      static_cast<unsigned long long>(t.errors));
         for (const std::string& e : t.error_samples) std::fprintf(stderr, "s3bench: error: %s\n", e.c_str());
         if (t.errors != 0) return 1;
+    }
+    if (options.presign) {
+        std::vector<Op> ops{options.op};
+        if (options.op == Op::mixed) {
+            ops.clear();
+            for (const MixEntry& e : options.mix) ops.push_back(e.op);
+        }
+        for (const Op op : ops) {
+            auto& table = context.presigned[static_cast<std::size_t>(op)];
+            if (op != Op::list && table.empty()) table = presign_all(options, endpoint, op);
+        }
     }
     const Totals totals = run_phase(context, Phase{options.op, options.count, options.duration});
     report(options, totals);

@@ -135,10 +135,13 @@ void print_usage() {
         "  --plain               no signature; PUT/GET/HEAD/DELETE /BUCKET/KEY as plain HTTP\n"
         "  --verify              check each GET body's CRC-32C (its length is always checked)\n"
         "  --payload-sha256      sign PUT bodies' SHA-256 instead of UNSIGNED-PAYLOAD\n"
+        "  --presign             object requests use presigned URLs made once per key before the\n"
+        "                        run (the server verifies each; the clients sign nothing)\n"
         "  --mix OP:W,...        shares of a mixed run (default get:70,put:20,head:10)\n"
         "  --max-keys N          listing page size (default 1000)\n"
         "  --label TEXT          copied into the JSON result\n"
         "  --timeout SECONDS     per socket operation (default 60)\n"
+        "  --server-pid PID,...  also report the CPU time these local processes used in the run\n"
         "\n"
         "Prints one human line and one JSON line; exit status 1 when an operation failed.");
 }
@@ -185,10 +188,18 @@ std::optional<Options> parse_options(int argc, char** argv) {
         else if (arg == "--plain") o.plain = true;
         else if (arg == "--verify") o.verify = true;
         else if (arg == "--payload-sha256") o.payload_sha256 = true;
+        else if (arg == "--presign") o.presign = true;
         else if (arg == "--mix") o.mix = parse_mix(value());
         else if (arg == "--max-keys") o.max_keys = parse_number<unsigned>(arg, value(), 1, 1000);
         else if (arg == "--label") o.label = value();
-        else if (arg == "--timeout") o.timeout_seconds = parse_number<unsigned>(arg, value(), 1, 3600);
+        else if (arg == "--server-pid") {
+            std::string_view list = value();
+            while (!list.empty()) {
+                const std::size_t comma = list.find(',');
+                o.server_pids.push_back(parse_number<pid_t>(arg, list.substr(0, comma), 1, 1 << 30));
+                list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+            }
+        } else if (arg == "--timeout") o.timeout_seconds = parse_number<unsigned>(arg, value(), 1, 3600);
         else throw std::invalid_argument("unknown option \"" + std::string(arg) + "\" (see --help)");
     }
     if (o.count == 0 && o.duration == 0) o.duration = 10;
@@ -197,6 +208,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
                                     "AWS_SECRET_ACCESS_KEY or SHOAL_ROOT_USER/SHOAL_ROOT_PASSWORD (or use --plain)");
     }
     if (o.plain && o.op == Op::list) throw std::invalid_argument("--op list needs S3 (not --plain)");
+    if (o.presign && (o.plain || o.payload_sha256)) {
+        throw std::invalid_argument("--presign goes with neither --plain nor --payload-sha256");
+    }
     if (o.keys.empty() || o.keys.front() == '/') throw std::invalid_argument("--keys: a non-empty prefix not starting with /");
     return o;
 }

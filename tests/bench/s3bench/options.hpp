@@ -1,6 +1,8 @@
 // The command line of s3bench (see usage()).
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,10 +39,12 @@ struct Options {
     bool prepare = false;          // upload the objects before the run (get, head, delete, mixed)
     bool verify = false;           // check GET bodies' CRC-32C (their length is always checked)
     bool payload_sha256 = false;   // sign the SHA-256 of PUT bodies instead of UNSIGNED-PAYLOAD
+    bool presign = false;          // presigned URLs, made once per key before the run
     std::vector<MixEntry> mix{{Op::get, 70}, {Op::put, 20}, {Op::head, 10}};
     unsigned max_keys = 1000;      // listing page size
     std::string label;             // copied into the JSON line
     unsigned timeout_seconds = 60;
+    std::vector<pid_t> server_pids;  // processes whose CPU time the run reports (same machine)
 };
 
 // Parses argv. Returns nullopt after printing usage (--help) and throws

@@ -25,8 +25,13 @@ std::string_view xml_element(std::string_view xml, std::string_view name) {
     return xml.substr(from, end - from);
 }
 
+// "METHOD /path" for messages (a presigned query would drown the rest).
+std::string what(std::string_view method, std::string_view target) {
+    return std::string(method) + " " + std::string(target.substr(0, target.find("?X-Amz-")));
+}
+
 std::string failure(std::string_view method, const std::string& target, const HttpResponse& r) {
-    std::string text = std::string(method) + " " + target + ": " + std::to_string(r.status);
+    std::string text = what(method, target) + ": " + std::to_string(r.status);
     const std::string_view code = xml_element(r.body, "Code");
     if (!code.empty()) text += " " + std::string(code);
     return text;
@@ -34,24 +39,49 @@ std::string failure(std::string_view method, const std::string& target, const Ht
 
 }  // namespace
 
+std::string object_target(const Options& options, std::uint64_t index) {
+    char number[24];
+    std::snprintf(number, sizeof number, "%08llu", static_cast<unsigned long long>(index));
+    return "/" + options.bucket + "/" + auth::uri_encode(options.keys, true) + "/" + number;
+}
+
+std::vector<std::string> presign_all(const Options& options, const Endpoint& endpoint, Op op) {
+    std::string method = "GET";
+    if (op == Op::put) method = "PUT";
+    if (op == Op::head) method = "HEAD";
+    if (op == Op::del) method = "DELETE";
+    auth::SigningParams params;
+    params.credentials = {options.access_key, options.secret_key};
+    params.region = options.region;
+    params.time = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto expires = std::chrono::seconds(3600 + static_cast<long long>(options.duration));
+    std::vector<std::string> targets;
+    targets.reserve(options.objects);
+    for (std::uint64_t i = 0; i < options.objects; ++i) {
+        targets.push_back(auth::presign(method, object_target(options, i), endpoint.host_header, params, expires));
+    }
+    return targets;
+}
+
 S3Client::S3Client(const RunContext& context)
     : context_(context),
       connection_(context.endpoint, std::chrono::seconds(context.options.timeout_seconds)) {}
 
-std::string S3Client::object_target(std::uint64_t index) const {
-    char number[24];
-    std::snprintf(number, sizeof number, "%08llu", static_cast<unsigned long long>(index));
-    return "/" + context_.options.bucket + "/" + auth::uri_encode(context_.options.keys, true) + "/" + number;
+const std::string& S3Client::target_for(Op op, std::uint64_t index) {
+    const std::vector<std::string>& presigned = context_.presigned[static_cast<std::size_t>(op)];
+    if (index < presigned.size()) return presigned[index];
+    target_ = object_target(context_.options, index);
+    return target_;
 }
 
 std::string S3Client::request_head(std::string_view method, const std::string& target, std::uint64_t body_size,
-                                   bool has_body) const {
+                                   bool has_body, bool presigned) const {
     http::Request request;
     request.method = std::string(method);
     request.target = target;
     request.headers.push_back({"Host", context_.endpoint.host_header});
     if (has_body) request.headers.push_back({"Content-Length", std::to_string(body_size)});
-    if (!context_.options.plain) {
+    if (!context_.options.plain && !presigned) {
         auth::SigningParams params;
         params.credentials = {context_.options.access_key, context_.options.secret_key};
         params.region = context_.options.region;
@@ -77,22 +107,23 @@ std::string S3Client::request_head(std::string_view method, const std::string& t
 }
 
 OpResult S3Client::perform(std::string_view method, const std::string& target, std::uint64_t body_size, bool has_body,
-                           const ResponseOptions& options, HttpResponse& response) {
+                           const ResponseOptions& options, HttpResponse& response, bool presigned) {
     OpResult result;
     try {
-        const std::string head = request_head(method, target, body_size, has_body);
+        const std::string head = request_head(method, target, body_size, has_body, presigned);
         response = connection_.exchange(head, context_.payload, has_body ? body_size : 0, options);
         result.ok = response.status >= 200 && response.status < 300;
         if (!result.ok) result.error = failure(method, target, response);
     } catch (const std::runtime_error& e) {
-        result.error = std::string(method) + " " + target + ": " + e.what();
+        result.error = what(method, target) + ": " + e.what();
     }
     return result;
 }
 
 OpResult S3Client::put(std::uint64_t index) {
     HttpResponse response;
-    OpResult r = perform("PUT", object_target(index), context_.options.size, true, {}, response);
+    const bool presigned = !context_.presigned[static_cast<std::size_t>(Op::put)].empty();
+    OpResult r = perform("PUT", target_for(Op::put, index), context_.options.size, true, {}, response, presigned);
     if (r.ok) r.bytes = context_.options.size;
     return r;
 }
@@ -101,16 +132,17 @@ OpResult S3Client::get(std::uint64_t index) {
     HttpResponse response;
     ResponseOptions options;
     options.crc32c = context_.options.verify;
-    const std::string target = object_target(index);
-    OpResult r = perform("GET", target, 0, false, options, response);
+    const bool presigned = !context_.presigned[static_cast<std::size_t>(Op::get)].empty();
+    const std::string& target = target_for(Op::get, index);
+    OpResult r = perform("GET", target, 0, false, options, response, presigned);
     r.bytes = response.body_bytes;
     if (r.ok && response.body_bytes != context_.options.size) {
         r.ok = false;
-        r.error = "GET " + target + ": body of " + std::to_string(response.body_bytes) + " bytes, expected " +
+        r.error = what("GET", target) + ": body of " + std::to_string(response.body_bytes) + " bytes, expected " +
                   std::to_string(context_.options.size);
     } else if (r.ok && context_.options.verify && response.body_crc32c != context_.body_crc32c) {
         r.ok = false;
-        r.error = "GET " + target + ": body CRC-32C differs from what was uploaded";
+        r.error = what("GET", target) + ": body CRC-32C differs from what was uploaded";
     }
     return r;
 }
@@ -119,12 +151,14 @@ OpResult S3Client::head(std::uint64_t index) {
     HttpResponse response;
     ResponseOptions options;
     options.head_request = true;
-    return perform("HEAD", object_target(index), 0, false, options, response);
+    const bool presigned = !context_.presigned[static_cast<std::size_t>(Op::head)].empty();
+    return perform("HEAD", target_for(Op::head, index), 0, false, options, response, presigned);
 }
 
 OpResult S3Client::remove(std::uint64_t index) {
     HttpResponse response;
-    return perform("DELETE", object_target(index), 0, false, {}, response);
+    const bool presigned = !context_.presigned[static_cast<std::size_t>(Op::del)].empty();
+    return perform("DELETE", target_for(Op::del, index), 0, false, {}, response, presigned);
 }
 
 OpResult S3Client::list_page() {

@@ -2,8 +2,10 @@
 // with SigV4 (core/auth/signer.hpp), or plain HTTP ones for a file server.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tests/bench/s3bench/endpoint.hpp"
 #include "tests/bench/s3bench/http_connection.hpp"
@@ -19,7 +21,16 @@ struct RunContext {
     const Payload& payload;
     std::uint32_t body_crc32c = 0;  // of an object of options.size bytes (when options.verify)
     std::string body_sha256;        // of the same (when options.payload_sha256)
+    // With options.presign: per operation (indexed by Op), the presigned
+    // target of each key; empty for operations the run does not make.
+    std::array<std::vector<std::string>, 6> presigned;
 };
+
+// The request target of object `index`: "/bucket/prefix/00000042".
+std::string object_target(const Options& options, std::uint64_t index);
+
+// Presigned targets for `op` on every key of the run (options.objects).
+std::vector<std::string> presign_all(const Options& options, const Endpoint& endpoint, Op op);
 
 struct OpResult {
     bool ok = false;
@@ -45,15 +56,17 @@ public:
     std::uint64_t connects() const { return connection_.connects(); }
 
 private:
-    std::string object_target(std::uint64_t index) const;
+    // The target of object `index` for `op`: presigned when the run has them.
+    const std::string& target_for(Op op, std::uint64_t index);
     std::string request_head(std::string_view method, const std::string& target, std::uint64_t body_size,
-                             bool has_body) const;
+                             bool has_body, bool presigned) const;
     OpResult perform(std::string_view method, const std::string& target, std::uint64_t body_size, bool has_body,
-                     const ResponseOptions& options, HttpResponse& response);
+                     const ResponseOptions& options, HttpResponse& response, bool presigned = false);
 
     const RunContext& context_;
     HttpConnection connection_;
     std::string continuation_;  // of the listing walk; empty: from the start
+    std::string target_;        // target_for()'s result when not presigned
 };
 
 }  // namespace shoal::bench
