@@ -79,6 +79,9 @@ def main():
         target_row(name, metric(label, "s3", "mib_per_s"), metric(label, "plain", "mib_per_s"), "nginx", "", 0.9)
     target_row("GET 4 KiB, c16 (ops/s)", metric("get-4k", "s3", "ops_per_s"), metric("get-4k", "plain", "ops_per_s"),
                "nginx", "", 0.7)
+    if run("get-4k-presigned"):
+        target_row("GET 4 KiB, c16, presigned URLs (ops/s)", metric("get-4k-presigned", "s3", "ops_per_s"),
+                   metric("get-4k", "plain", "ops_per_s"), "nginx", "", 0.7)
     nginx_put = metric("put-16m", "plain", "mib_per_s")
     fio_seq = fio.get("seq-fdatasync", {}).get("mib_per_s")
     candidates = [(v, n) for v, n in ((nginx_put, "nginx PUT"), (fio_seq, "fio fdatasync")) if v]
