@@ -124,7 +124,11 @@ def main():
         spread = f" (IOPS {fmt(f['min'])}–{fmt(f['max'])})" if f["repeats"] > 1 else ""
         print(f"fio {name}: {fmt(f['mib_per_s'])} MiB/s, {fmt(f['iops'])} IOPS{spread}")
     for phase, r in rss.items():
-        print(f"shoald memory after {phase}: VmRSS {r['rss_kib'] / 1024:.1f} MiB, VmHWM {r['hwm_kib'] / 1024:.1f} MiB")
+        parts = ""
+        if "anon_kib" in r:
+            parts = f" (RssAnon {r['anon_kib'] / 1024:.1f} MiB, RssFile {r['file_kib'] / 1024:.1f} MiB)"
+        print(f"shoald memory after {phase}: VmRSS {r['rss_kib'] / 1024:.1f} MiB{parts}, "
+              f"VmHWM {r['hwm_kib'] / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":

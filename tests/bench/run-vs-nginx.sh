@@ -203,8 +203,9 @@ record kind=machine cpu="$cpu" cores="$(nproc)" mem_mib="$(awk '/^MemTotal/ { pr
 # --- idle memory ------------------------------------------------------------------
 
 sleep 2
-rss() {  # PHASE: shoald's VmRSS and VmHWM now
-  record kind=rss phase="$1" rss_kib="$(status_kib "$shoald_pid" VmRSS)" hwm_kib="$(status_kib "$shoald_pid" VmHWM)"
+rss() {  # PHASE: shoald's VmRSS and VmHWM now; RssFile is mostly LMDB's mapped pages
+  record kind=rss phase="$1" rss_kib="$(status_kib "$shoald_pid" VmRSS)" hwm_kib="$(status_kib "$shoald_pid" VmHWM)" \
+    anon_kib="$(status_kib "$shoald_pid" RssAnon)" file_kib="$(status_kib "$shoald_pid" RssFile)"
 }
 rss idle
 log "shoald idle: VmRSS $(status_kib "$shoald_pid" VmRSS) KiB"
@@ -215,10 +216,11 @@ bench() {  # NAME TARGET(s3|plain) ARGS...: one s3bench run, its JSON line recor
   local name=$1 target=$2; shift 2
   local endpoint=$shoal extra=(--server-pid "$shoald_pid")
   if [ "$target" = plain ]; then endpoint=$plain; extra=(--plain --server-pid "$nginx_workers"); fi
-  local line
-  line=$("$s3bench" --endpoint "$endpoint" "${extra[@]}" --label "$name" "$@" | tee /dev/stderr | grep '^{') ||
-    { log "s3bench failed: $name $target"; return 1; }
-  echo "$line" >>"$results"
+  local output
+  output=$("$s3bench" --endpoint "$endpoint" "${extra[@]}" --label "$name" "$@") ||
+    { printf '%s\n' "$output" >&2; log "s3bench failed: $name $target"; return 1; }
+  printf '%s\n' "$output" | grep -v '^{' >&2 || true
+  printf '%s\n' "$output" | grep '^{' >>"$results"
 }
 
 both() {  # NAME ARGS...: the same run against nginx, then shoald, --repeat times
