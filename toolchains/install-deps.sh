@@ -4,16 +4,20 @@
 #   toolchains/install-deps.sh            host build + run + tests
 #   toolchains/install-deps.sh --cross    also the ARMv8/ARMv7 cross toolchains, multiarch
 #                                         libraries and qemu-user
+#   toolchains/install-deps.sh --bench    also what tests/bench/run-vs-nginx.sh compares
+#                                         against: nginx (with its WebDAV module) and fio
 #
 # Idempotent: when every package is already installed it changes nothing and
 # touches no network. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 want_cross=0
+want_bench=0
 for arg in "$@"; do
   case "$arg" in
     --cross) want_cross=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --bench) want_bench=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -33,8 +37,12 @@ host_pkgs=(
 )
 cross_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
 cross_arches=(arm64 armhf)
+# The plain file server and the disk baseline of the benchmark. Debian's nginx
+# is built with http_dav_module (PUT/DELETE); the script checks `nginx -V`.
+bench_pkgs=(nginx fio procps)
 
 pkgs=("${host_pkgs[@]}")
+if [ "$want_bench" = 1 ]; then pkgs+=("${bench_pkgs[@]}"); fi
 if [ "$want_cross" = 1 ]; then
   pkgs+=("${cross_pkgs[@]}")
   for arch in "${cross_arches[@]}"; do
