@@ -3,7 +3,8 @@
 // The request body is read in pieces with read_body() (Content-Length or
 // chunked, decoded; "100 Continue" sent on the first read when the client
 // asked for it). The response is either sent whole with respond(), or
-// streamed: begin(), write() as often as needed, finish(). Nothing is
+// streamed: begin(), write() as often as needed, finish(). Only the response
+// head is held back (to leave with the first body bytes); nothing else is
 // buffered beyond what the caller passes in, so memory per exchange is
 // bounded whatever the body sizes; each write waits for the socket
 // (backpressure).
@@ -112,6 +113,7 @@ private:
     bool keep_alive_ = false;
     std::optional<std::uint64_t> declared_length_;
     std::uint64_t written_ = 0;
+    std::string head_pending_;  // the response head, until the first body bytes go with it
 };
 
 }  // namespace shoal::http
