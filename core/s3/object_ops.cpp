@@ -397,7 +397,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         for (const auto& [param, header] : kOverrides) {
             const std::string* value = call.target.param(param);
             if (value == nullptr) continue;
-            std::erase_if(headers, [&](const http::Header& h) { return http::iequals(h.name, header); });
+            std::erase_if(headers, [name = header](const http::Header& h) { return http::iequals(h.name, name); });
             headers.push_back(http::Header{std::string(header), *value});
         }
     }
