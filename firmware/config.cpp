@@ -261,19 +261,31 @@ std::string_view toml_type_wanted(Kind kind) {
     return "";
 }
 
-void apply_file(Config& config, const std::filesystem::path& path) {
-    const std::string text = read_file(path);
+Values split_list(std::string_view text) {
+    Values values;
+    while (true) {
+        const std::size_t comma = text.find(',');
+        values.emplace_back(text.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    return values;
+}
+
+}  // namespace
+
+void apply_config_toml(Config& config, std::string_view toml_text, const std::string& source_name) {
     toml::table root;
     try {
-        root = toml::parse(text, path.string());
+        root = toml::parse(toml_text, source_name);
     } catch (const toml::parse_error& e) {
-        throw ConfigError("config file " + path.string() + " line " + std::to_string(e.source().begin.line) +
-                          ": " + std::string(e.description()));
+        throw ConfigError("config file " + source_name + " line " + std::to_string(e.source().begin.line) + ": " +
+                          std::string(e.description()));
     }
     for (const auto& [section, section_node] : root) {
         const auto* table = section_node.as_table();
         const auto where = [&](const toml::node& n) {
-            return "config file " + path.string() + " line " + std::to_string(n.source().begin.line);
+            return "config file " + source_name + " line " + std::to_string(n.source().begin.line);
         };
         if (table == nullptr) {
             throw ConfigError(std::string(section.str()) + ": unknown key (" + where(section_node) + ")");
@@ -292,19 +304,6 @@ void apply_file(Config& config, const std::filesystem::path& path) {
     }
 }
 
-Values split_list(std::string_view text) {
-    Values values;
-    while (true) {
-        const std::size_t comma = text.find(',');
-        values.emplace_back(text.substr(0, comma));
-        if (comma == std::string_view::npos) break;
-        text.remove_prefix(comma + 1);
-    }
-    return values;
-}
-
-}  // namespace
-
 std::string environment_name(std::string_view key) {
     std::string name = "SHOAL_";
     for (char c : key) {
@@ -319,7 +318,7 @@ LoadedConfig load_config(const ConfigSources& sources) {
     LoadedConfig loaded;
     Config& config = loaded.config;
 
-    if (sources.file) apply_file(config, *sources.file);
+    if (sources.file) apply_config_toml(config, read_file(*sources.file), sources.file->string());
 
     // Variables that are not settings but that shoald reads elsewhere.
     constexpr std::string_view kOtherVariables[] = {"SHOAL_CONFIG", "SHOAL_ROOT_USER", "SHOAL_ROOT_PASSWORD",

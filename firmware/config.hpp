@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -63,6 +64,11 @@ struct LoadedConfig {
 
 // Throws ConfigError.
 LoadedConfig load_config(const ConfigSources& sources);
+
+// Applies the settings of a TOML document (a config file's text) over `config`;
+// errors say "config file <source_name> line N". load_config() uses it for
+// the file; tests and the fuzzer call it on text in memory. Throws ConfigError.
+void apply_config_toml(Config& config, std::string_view toml_text, const std::string& source_name);
 
 // "server.threads" -> "SHOAL_SERVER_THREADS"
 std::string environment_name(std::string_view key);

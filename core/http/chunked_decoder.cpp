@@ -43,7 +43,9 @@ bool ChunkedDecoder::take_line(std::string_view& in, std::size_t& consumed, std:
 }
 
 bool ChunkedDecoder::on_size_line(std::string_view line) {
-    // chunk-size [ chunk-ext ]: extensions are allowed and ignored.
+    // chunk-size [ chunk-ext ]: extensions are allowed and ignored, but a line
+    // with a bare CR or another control character is refused, as in the head.
+    if (!is_field_value(line)) return fail("invalid character in a chunk-size line");
     const std::string_view size_text = trim(line.substr(0, line.find(';')));
     if (size_text.empty()) return fail("missing chunk size");
     if (size_text.size() > 15) return fail("chunk size too large");  // 15 hex digits < 2^60
@@ -65,9 +67,13 @@ bool ChunkedDecoder::on_trailer_line(std::string_view line) {
     }
     trailer_bytes_ += line.size() + 2;
     if (trailer_bytes_ > kMaxTrailerBytes) return fail("trailer section too large");
+    // Trailer fields follow the grammar of header fields (a bare CR in a value,
+    // a space in a name, would otherwise reach whoever reads the trailers).
     const std::size_t colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos) return fail("malformed trailer field");
-    trailers_.push_back(Header{std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1)))});
+    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) return fail("malformed trailer field");
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (!is_field_value(value)) return fail("invalid character in a trailer field value");
+    trailers_.push_back(Header{std::string(line.substr(0, colon)), std::string(value)});
     return true;
 }
 

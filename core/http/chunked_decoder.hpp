@@ -4,7 +4,8 @@
 // the caller's buffer. Memory is bounded: it buffers nothing but a partial
 // chunk-size line or trailer line, each capped (kMaxLineBytes), and the whole
 // trailer section is capped (kMaxTrailerBytes). Chunk extensions are ignored;
-// trailer fields are kept (S3 sends checksums there).
+// trailer fields are kept (S3 sends checksums there) and follow the grammar of
+// header fields (token name, no control characters in the value).
 //
 // Invariant: once error() is set, the decoder consumes nothing more; once
 // done() is true, the bytes after the final CRLF are never consumed (they

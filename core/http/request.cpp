@@ -21,6 +21,22 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+bool is_token(std::string_view s) {
+    if (s.empty()) return false;
+    for (const char c : s) {
+        const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+    }
+    return true;
+}
+
+bool is_field_value(std::string_view s) {
+    for (const unsigned char c : s) {
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
 bool has_token(std::string_view list, std::string_view token) {
     while (!list.empty()) {
         const std::size_t comma = list.find(',');

@@ -36,6 +36,13 @@ struct Request {
 
 bool iequals(std::string_view a, std::string_view b);
 
+// RFC 9110 grammar: a token (method, field name): one or more tchar.
+bool is_token(std::string_view s);
+
+// A field value (header or trailer): visible ASCII, obs-text, space and tab;
+// never CR, LF, NUL or another control character.
+bool is_field_value(std::string_view s);
+
 // True if the comma-separated header value list contains token (case-insensitive).
 bool has_token(std::string_view list, std::string_view token);
 

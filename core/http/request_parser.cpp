@@ -5,35 +5,6 @@
 namespace shoal::http {
 namespace {
 
-// RFC 9110 token characters (method and header names).
-bool is_tchar(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
-bool is_token(std::string_view s) {
-    if (s.empty()) return false;
-    for (unsigned char c : s) {
-        if (!is_tchar(c)) return false;
-    }
-    return true;
-}
-
-// Field values: visible ASCII, obs-text, space and tab; never CR, LF or NUL.
-bool is_field_value(std::string_view s) {
-    for (unsigned char c : s) {
-        if (c < 0x20 && c != '\t') return false;
-        if (c == 0x7f) return false;
-    }
-    return true;
-}
-
 // Request targets: visible ASCII only (clients percent-encode the rest).
 bool is_target(std::string_view s) {
     for (unsigned char c : s) {

@@ -2,12 +2,12 @@
 // GetBucketLocation, Get/PutBucketVersioning.
 #include <chrono>
 
-#include <pugixml.hpp>
-
 #include "core/engine/async_commit.hpp"
 #include "core/s3/call.hpp"
+#include "core/s3/create_bucket_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
+#include "core/s3/versioning_request.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
@@ -45,15 +45,11 @@ asio::awaitable<void> list_buckets(Call& call) {
 asio::awaitable<void> create_bucket(Call& call) {
     // An optional CreateBucketConfiguration names a region; a single node has one.
     const std::string body = co_await read_small_body(call, kMaxConfigBody);
-    if (!body.empty()) {
-        pugi::xml_document doc;
-        if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("CreateBucketConfiguration");
-        const std::string location = doc.child("CreateBucketConfiguration").child_value("LocationConstraint");
-        if (!location.empty() && location != call.services.options.region) {
-            throw S3Error(400, "InvalidLocationConstraint",
-                          "The specified location constraint is not valid: this node serves region " +
-                              call.services.options.region);
-        }
+    const std::string location = parse_create_bucket_location(body);
+    if (!location.empty() && location != call.services.options.region) {
+        throw S3Error(400, "InvalidLocationConstraint",
+                      "The specified location constraint is not valid: this node serves region " +
+                          call.services.options.region);
     }
     const std::string name = call.target.bucket;
     co_await engine::async_commit(call.services.objects.meta(),
@@ -97,20 +93,7 @@ asio::awaitable<void> get_bucket_versioning(Call& call) {
 
 asio::awaitable<void> put_bucket_versioning(Call& call) {
     const std::string body = co_await read_small_body(call, kMaxConfigBody);
-    pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("VersioningConfiguration");
-    const pugi::xml_node config = doc.child("VersioningConfiguration");
-    if (!config) throw malformed_xml("expected a VersioningConfiguration element");
-    const std::string status = config.child_value("Status");
-    if (std::string(config.child_value("MfaDelete")) == "Enabled") throw not_implemented("MFA delete is not supported");
-    meta::Versioning state;
-    if (status == "Enabled") {
-        state = meta::Versioning::enabled;
-    } else if (status == "Suspended") {
-        state = meta::Versioning::suspended;
-    } else {
-        throw malformed_xml("Status must be Enabled or Suspended");
-    }
+    const meta::Versioning state = parse_versioning_configuration(body);
     const std::string name = call.target.bucket;
     co_await engine::async_commit(call.services.objects.meta(),
                                   [&](meta::Catalog& catalog) { catalog.set_versioning(name, state); });

@@ -2,18 +2,16 @@
 // ListMultipartUploads.
 #include <charconv>
 
-#include <pugixml.hpp>
-
 #include "core/engine/byte_source.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
+#include "core/s3/complete_multipart_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
 namespace {
 
-constexpr std::uint32_t kMaxParts = 10000;
 constexpr std::size_t kMaxCompleteBody = 4 * 1024 * 1024;  // 10,000 parts fit easily
 
 const std::string& upload_id_of(const Call& call) {
@@ -35,11 +33,6 @@ std::uint32_t part_number_of(const std::string* text) {
         throw invalid_argument("Part number must be an integer between 1 and 10000, inclusive");
     }
     return static_cast<std::uint32_t>(*n);
-}
-
-std::string unquote(std::string s) {
-    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-    return s;
 }
 
 void owner(XmlWriter& xml, const Call& call, const char* element) {
@@ -89,27 +82,12 @@ asio::awaitable<void> upload_part(Call& call) {
 asio::awaitable<void> complete_multipart_upload(Call& call) {
     const std::string upload_id = upload_id_of(call);
     const std::string body = co_await read_small_body(call, kMaxCompleteBody);
-    pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("CompleteMultipartUpload");
-    const pugi::xml_node root = doc.child("CompleteMultipartUpload");
-    if (!root) throw malformed_xml("expected a CompleteMultipartUpload element");
-    std::vector<engine::CompletedPart> parts;
-    for (const pugi::xml_node part : root.children("Part")) {
-        const auto number = parse_number(part.child_value("PartNumber"));
-        if (!number || *number < 1 || *number > kMaxParts) throw malformed_xml("bad PartNumber");
-        const std::uint32_t n = static_cast<std::uint32_t>(*number);
-        if (!parts.empty() && n <= parts.back().number) {
-            throw S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be "
-                                                   "ordered by part number.");
-        }
-        parts.push_back(engine::CompletedPart{n, unquote(part.child_value("ETag"))});
-    }
-    if (parts.empty()) throw malformed_xml("You must specify at least one part");
+    std::vector<engine::CompletedPart> parts = parse_complete_multipart_upload(body);
 
     const std::uint64_t min_part_size = call.services.options.min_part_size;
     const std::string* if_none_match = call.header("If-None-Match");
     const std::string* if_match = call.header("If-Match");
-    const std::optional<std::string> match = if_match ? std::optional<std::string>(unquote(*if_match)) : std::nullopt;
+    const std::optional<std::string> match = if_match ? std::optional<std::string>(unquote_etag(*if_match)) : std::nullopt;
     const bool none_match = if_none_match != nullptr && *if_none_match == "*";
     const std::string key = call.target.key;
     auto check = [wanted = parts, min_part_size, match, none_match, key](

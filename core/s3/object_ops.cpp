@@ -1,17 +1,16 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects.
 #include <algorithm>
-#include <charconv>
 #include <ctime>
-
-#include <pugixml.hpp>
 
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
+#include "core/s3/delete_objects_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
 #include "core/s3/names.hpp"
+#include "core/s3/range.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
@@ -20,7 +19,6 @@ namespace {
 constexpr std::size_t kMaxUserMetadata = 2048;  // bytes of x-amz-meta-* names and values (S3's limit)
 constexpr std::size_t kGetBuffer = 256 * 1024;
 constexpr std::size_t kMaxDeleteBody = 2 * 1024 * 1024;
-constexpr std::size_t kMaxDeleteObjects = 1000;
 
 // The stored response headers of an object, from its PUT request.
 constexpr std::string_view kStoredHeaders[] = {"Content-Type",     "Content-Encoding", "Content-Disposition",
@@ -88,52 +86,6 @@ std::vector<std::pair<std::string, std::string>> parse_tagging(std::string_view 
     }
     if (tags.size() > 10) throw S3Error(400, "BadRequest", "Object tags cannot be greater than 10");
     return tags;
-}
-
-struct ByteRange {
-    std::uint64_t first;
-    std::uint64_t length;
-};
-
-// A Range header against an object of `size` bytes. nullopt: serve the whole
-// object (no header, or one S3 ignores). Throws InvalidRange when unsatisfiable.
-std::optional<ByteRange> parse_range(const std::string* header, std::uint64_t size) {
-    if (header == nullptr) return std::nullopt;
-    std::string_view spec = *header;
-    if (spec.substr(0, 6) != "bytes=" || spec.find(',') != std::string_view::npos) return std::nullopt;
-    spec.remove_prefix(6);
-    const std::size_t dash = spec.find('-');
-    if (dash == std::string_view::npos) return std::nullopt;
-    const auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
-        std::uint64_t v = 0;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-        return v;
-    };
-    const std::string_view first_text = spec.substr(0, dash);
-    const std::string_view last_text = spec.substr(dash + 1);
-    std::uint64_t first;
-    std::uint64_t last;
-    if (first_text.empty()) {  // suffix range: the last N bytes
-        const auto n = number(last_text);
-        if (!n) return std::nullopt;
-        if (*n == 0 || size == 0) throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
-        first = size - std::min(*n, size);
-        last = size - 1;
-    } else {
-        const auto f = number(first_text);
-        if (!f) return std::nullopt;
-        first = *f;
-        if (last_text.empty()) {
-            last = size == 0 ? 0 : size - 1;
-        } else {
-            const auto l = number(last_text);
-            if (!l || *l < first) return std::nullopt;  // syntactically invalid: ignored
-            last = std::min(*l, size == 0 ? 0 : size - 1);
-        }
-        if (first >= size) throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
-    }
-    return ByteRange{first, last - first + 1};
 }
 
 struct Located {
@@ -397,7 +349,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         for (const auto& [param, header] : kOverrides) {
             const std::string* value = call.target.param(param);
             if (value == nullptr) continue;
-            std::erase_if(headers, [&](const http::Header& h) { return http::iequals(h.name, header); });
+            std::erase_if(headers, [name = header](const http::Header& h) { return http::iequals(h.name, name); });
             headers.push_back(http::Header{std::string(header), *value});
         }
     }
@@ -446,31 +398,16 @@ asio::awaitable<void> delete_object(Call& call) {
 
 asio::awaitable<void> delete_objects(Call& call) {
     const std::string body = co_await read_small_body(call, kMaxDeleteBody);
-    pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("Delete");
-    const pugi::xml_node root = doc.child("Delete");
-    if (!root) throw malformed_xml("expected a Delete element");
-    const bool quiet = std::string(root.child_value("Quiet")) == "true";
-    struct Item {
-        std::string key;
-        std::optional<std::string> version_id;
-    };
-    std::vector<Item> items;
-    for (const pugi::xml_node object : root.children("Object")) {
-        Item item{object.child_value("Key"), std::nullopt};
-        if (const pugi::xml_node v = object.child("VersionId")) item.version_id = v.child_value();
-        items.push_back(std::move(item));
-    }
-    if (items.empty() || items.size() > kMaxDeleteObjects) {
-        throw malformed_xml("a Delete request names 1 to 1000 objects");
-    }
+    const DeleteObjectsRequest request = parse_delete_objects(body);
+    const bool quiet = request.quiet;
+    const std::vector<DeleteObjectsRequest::Object>& items = request.objects;
     {
         const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
         if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
     }
 
     XmlWriter xml("DeleteResult");
-    for (const Item& item : items) {
+    for (const DeleteObjectsRequest::Object& item : items) {
         std::optional<S3Error> failure;
         engine::DeleteOutcome outcome;
         try {

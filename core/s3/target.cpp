@@ -94,6 +94,10 @@ Target parse_target(const http::Request& request, const std::vector<std::string>
         const std::size_t slash = rest.find('/');
         target.bucket = std::string(rest.substr(0, slash));
         if (slash != std::string_view::npos) target.key = std::string(rest.substr(slash + 1));
+        // "//key" (or "/%2Fkey") names no bucket: not the service (ListBuckets).
+        if (target.bucket.empty() && slash != std::string_view::npos) {
+            throw S3Error(400, "InvalidBucketName", "The specified bucket is not valid: the bucket name is empty.");
+        }
     }
 
     std::string_view query = request.query();

@@ -161,3 +161,17 @@ TEST_CASE("environment names derive from keys", "[config]") {
     CHECK(environment_name("server.max_connections") == "SHOAL_SERVER_MAX_CONNECTIONS");
     CHECK_THAT(describe_settings(), Contains("SHOAL_STORAGE_DRIVES"));
 }
+
+TEST_CASE("TOML text applies from memory, errors naming the source", "[config]") {
+    Config c;
+    apply_config_toml(c, "[server]\nthreads = 2\n[s3]\nregion = \"eu-west-1\"\n", "inline.toml");
+    CHECK(c.threads == 2);
+    CHECK(c.region == "eu-west-1");
+    CHECK(c.listen_port == 9000);  // untouched
+    try {
+        apply_config_toml(c, "[server]\n\nthreads = 999\n", "inline.toml");
+        FAIL("expected a ConfigError");
+    } catch (const ConfigError& e) {
+        CHECK_THAT(e.what(), Contains("server.threads") && Contains("config file inline.toml line 3"));
+    }
+}

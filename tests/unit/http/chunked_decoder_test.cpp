@@ -98,3 +98,24 @@ TEST_CASE("the decoder consumes nothing after completion or failure", "[http]") 
     CHECK(decoder.done());
     CHECK(decoder.decode("more", out).consumed == 0);
 }
+
+// Found by tests/fuzz/http_chunked_fuzzer: a bare CR (or another control
+// character) in a trailer value, or a trailer name that is not a token, was
+// kept and handed to whoever reads the trailers.
+TEST_CASE("trailer fields and chunk-size lines follow the header field grammar", "[http]") {
+    for (const char* bad : {"0\r\nx-amz-checksum-crc32: AAAA\r==\r\n\r\n", "0\r\nx-a: b\x01\r\n\r\n",
+                            "0\r\nbad name: v\r\n\r\n", "0\r\nx-a\t: v\r\n\r\n", "3;a\rb\r\nabc\r\n0\r\n\r\n",
+                            "3;a=\x7f\r\nabc\r\n0\r\n\r\n"}) {
+        ChunkedDecoder decoder;
+        const Decoded d = decode_all(bad, 1, 16, decoder);
+        INFO(bad);
+        CHECK(d.failed);
+        CHECK(decoder.trailers().empty());
+    }
+    ChunkedDecoder decoder;
+    const Decoded d = decode_all("3;name=\"a b\"\r\nabc\r\n0\r\nx-a: \tv\xc3\xa9 w\t\r\n\r\n", 2, 16, decoder);
+    REQUIRE(d.done);
+    CHECK(d.payload == "abc");
+    REQUIRE(decoder.trailers().size() == 1);
+    CHECK(decoder.trailers()[0].value == "v\xc3\xa9 w");
+}

@@ -1,0 +1,73 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "core/s3/complete_multipart_request.hpp"
+#include "core/s3/create_bucket_request.hpp"
+#include "core/s3/delete_objects_request.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/versioning_request.hpp"
+
+using namespace shoal;
+
+namespace {
+
+template <typename Parse>
+std::string error_code(Parse parse) {
+    try {
+        parse();
+    } catch (const s3::S3Error& e) {
+        return e.code();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("DeleteObjects bodies list keys and versions", "[s3]") {
+    const s3::DeleteObjectsRequest r = s3::parse_delete_objects(
+        "<Delete><Quiet>true</Quiet><Object><Key>a&amp;b</Key></Object>"
+        "<Object><Key>c</Key><VersionId>null</VersionId></Object></Delete>");
+    CHECK(r.quiet);
+    REQUIRE(r.objects.size() == 2);
+    CHECK(r.objects[0].key == "a&b");
+    CHECK_FALSE(r.objects[0].version_id);
+    CHECK(r.objects[1].version_id == "null");
+    CHECK(error_code([] { s3::parse_delete_objects("<Delete></Delete>"); }) == "MalformedXML");
+    CHECK(error_code([] { s3::parse_delete_objects("<Delete><Object>"); }) == "MalformedXML");
+}
+
+TEST_CASE("CompleteMultipartUpload bodies list ascending parts", "[s3]") {
+    const auto parts = s3::parse_complete_multipart_upload(
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\"e1\"</ETag></Part>"
+        "<Part><PartNumber>3</PartNumber><ETag>e3</ETag></Part></CompleteMultipartUpload>");
+    REQUIRE(parts.size() == 2);
+    CHECK(parts[0].number == 1);
+    CHECK(parts[0].etag == "e1");
+    CHECK(parts[1].etag == "e3");
+    CHECK(error_code([] {
+              s3::parse_complete_multipart_upload("<CompleteMultipartUpload><Part><PartNumber>2</PartNumber></Part>"
+                                                  "<Part><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>");
+          }) == "InvalidPartOrder");
+    CHECK(error_code([] {
+              s3::parse_complete_multipart_upload(
+                  "<CompleteMultipartUpload><Part><PartNumber>10001</PartNumber></Part></CompleteMultipartUpload>");
+          }) == "MalformedXML");
+    CHECK(error_code([] { s3::parse_complete_multipart_upload("<CompleteMultipartUpload/>"); }) == "MalformedXML");
+}
+
+TEST_CASE("VersioningConfiguration and CreateBucketConfiguration bodies", "[s3]") {
+    CHECK(s3::parse_versioning_configuration("<VersioningConfiguration><Status>Enabled</Status>"
+                                             "</VersioningConfiguration>") == meta::Versioning::enabled);
+    CHECK(s3::parse_versioning_configuration("<VersioningConfiguration><Status>Suspended</Status>"
+                                             "</VersioningConfiguration>") == meta::Versioning::suspended);
+    CHECK(error_code([] {
+              s3::parse_versioning_configuration("<VersioningConfiguration><Status>Enabled</Status>"
+                                                 "<MfaDelete>Enabled</MfaDelete></VersioningConfiguration>");
+          }) == "NotImplemented");
+    CHECK(error_code([] { s3::parse_versioning_configuration("<VersioningConfiguration/>"); }) == "MalformedXML");
+    CHECK(s3::parse_create_bucket_location("").empty());
+    CHECK(s3::parse_create_bucket_location("<CreateBucketConfiguration><LocationConstraint>eu-west-1"
+                                           "</LocationConstraint></CreateBucketConfiguration>") == "eu-west-1");
+    CHECK(error_code([] { s3::parse_create_bucket_location("<CreateBucketConfiguration>"); }) == "MalformedXML");
+}
