@@ -24,8 +24,7 @@ void load_xml_request(pugi::xml_document& doc, std::string_view body, const std:
         throw malformed_xml(what + ": the document holds a NUL character");
     }
     const pugi::xml_parse_result parsed =
-        doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
-                        pugi::encoding_utf8);
+        doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
     if (!parsed) throw malformed_xml(what);
 }
 

@@ -5,7 +5,8 @@
 //   is refused (XML forbids it, and pugixml would silently end the text there:
 //   "a&#0;b" would name the key "a");
 // - an element's text is all of it: "a<![CDATA[b]]>c" is "abc", not "a", and
-//   a text of spaces only (a valid key " ") is kept, not dropped.
+//   spaces are text too (a key " ", or the spaces between two CDATA sections),
+//   never dropped.
 #pragma once
 
 #include <string>

@@ -80,12 +80,14 @@ TEST_CASE("VersioningConfiguration and CreateBucketConfiguration bodies", "[s3]"
 TEST_CASE("XML request bodies are read whole, without NUL", "[s3]") {
     const s3::DeleteObjectsRequest r = s3::parse_delete_objects(
         "<Delete><Object><Key>a<![CDATA[<b>]]>c</Key></Object><Object><Key> </Key></Object>"
-        "<Object><Key>x&#9;y&#13;</Key><VersionId>v<![CDATA[1]]></VersionId></Object></Delete>");
-    REQUIRE(r.objects.size() == 3);
+        "<Object><Key>x&#9;y&#13;</Key><VersionId>v<![CDATA[1]]></VersionId></Object>\n  "
+        "<Object><Key><![CDATA[a]]>  <![CDATA[b]]></Key></Object></Delete>");
+    REQUIRE(r.objects.size() == 4);
     CHECK(r.objects[0].key == "a<b>c");
     CHECK(r.objects[1].key == " ");
     CHECK(r.objects[2].key == "x\ty\r");
     CHECK(r.objects[2].version_id == "v1");
+    CHECK(r.objects[3].key == "a  b");
     for (const char* nul : {"<Delete><Object><Key>a&#0;b</Key></Object></Delete>",
                             "<Delete><Object><Key>a&#x000;b</Key></Object></Delete>"}) {
         CHECK(error_code([&] { s3::parse_delete_objects(nul); }) == "MalformedXML");
