@@ -20,12 +20,18 @@ bool has_nul_reference(std::string_view body) {
 }  // namespace
 
 void load_xml_request(pugi::xml_document& doc, std::string_view body, const std::string& what) {
-    if (body.find('\0') != std::string_view::npos || has_nul_reference(body)) {
-        throw malformed_xml(what + ": the document holds a NUL character");
-    }
-    const pugi::xml_parse_result parsed =
-        doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
-    if (!parsed) throw malformed_xml(what);
+    constexpr unsigned kOptions = pugi::parse_default | pugi::parse_ws_pcdata;
+    const auto nul = [&what] { return malformed_xml(what + ": the document holds a NUL character"); };
+    if (body.find('\0') != std::string_view::npos) throw nul();
+    if (!doc.load_buffer(body.data(), body.size(), kOptions, pugi::encoding_utf8)) throw malformed_xml(what);
+    // pugixml decodes "&#0;" into a NUL that silently ends the text: look for
+    // one in the undecoded text (not in CDATA, where "&#0;" is just text).
+    if (body.find("&#") == std::string_view::npos) return;
+    pugi::xml_document raw;
+    raw.load_buffer(body.data(), body.size(), kOptions & ~pugi::parse_escapes, pugi::encoding_utf8);
+    const pugi::xml_node found = raw.find_node(
+        [](const pugi::xml_node& n) { return n.type() == pugi::node_pcdata && has_nul_reference(n.value()); });
+    if (found) throw nul();
 }
 
 std::string xml_text(const pugi::xml_node& element) {

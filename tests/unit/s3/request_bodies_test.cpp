@@ -100,3 +100,10 @@ TEST_CASE("XML request bodies are read whole, without NUL", "[s3]") {
     CHECK(s3::parse_versioning_configuration("<VersioningConfiguration><Status>Enab<![CDATA[led]]></Status>"
                                              "</VersioningConfiguration>") == meta::Versioning::enabled);
 }
+
+TEST_CASE("a NUL reference inside CDATA is only text", "[s3]") {
+    const s3::DeleteObjectsRequest r =
+        s3::parse_delete_objects("<Delete><Object><Key><![CDATA[&#0;]]>&amp;#0;</Key></Object></Delete>");
+    REQUIRE(r.objects.size() == 1);
+    CHECK(r.objects[0].key == "&#0;&#0;");
+}
