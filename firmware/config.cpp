@@ -98,7 +98,7 @@ std::string apply_drives(Config& c, const Values& v) {
     if (v.empty()) return "at least one directory";
     std::vector<std::filesystem::path> drives;
     for (const std::string& d : v) {
-        if (d.empty()) return "non-empty directory paths";
+        if (d.empty() || d.find('\0') != std::string::npos) return "non-empty directory paths";
         drives.emplace_back(d);
     }
     c.drives = std::move(drives);
@@ -106,6 +106,8 @@ std::string apply_drives(Config& c, const Values& v) {
 }
 
 std::string apply_metadata_dir(Config& c, const Values& v) {
+    // (A NUL would silently cut the path short when the directory is opened.)
+    if (v.at(0).find('\0') != std::string::npos) return "a directory path";
     c.metadata_dir = v.at(0);
     return {};
 }
@@ -137,7 +139,11 @@ std::string apply_region(Config& c, const Values& v) {
 std::string apply_domains(Config& c, const Values& v) {
     std::vector<std::string> domains;
     for (const std::string& d : v) {
-        if (d.empty() || d.find_first_of(" /:") != std::string::npos) return "host names such as s3.example.com";
+        const bool bad_char = std::any_of(d.begin(), d.end(), [](char ch) {
+            const auto b = static_cast<unsigned char>(ch);
+            return b <= 0x20 || b == 0x7f || b == '/' || b == ':';
+        });
+        if (d.empty() || bad_char) return "host names such as s3.example.com";
         domains.push_back(d);
     }
     c.domains = std::move(domains);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Shoal needs to build, run and test, from Debian packages only.
 #
-#   toolchains/install-deps.sh            host build + run + tests
+#   toolchains/install-deps.sh            host build + run + tests (and clang-14 for the fuzzers)
 #   toolchains/install-deps.sh --cross    also the ARMv8/ARMv7 cross toolchains, multiarch
 #                                         libraries and qemu-user
 #   toolchains/install-deps.sh --bench    also what tests/bench/run-vs-nginx.sh compares
@@ -34,6 +34,8 @@ host_pkgs=(
   python3 curl procps
   # Real S3 clients, driven by the integration tests.
   python3-boto3 awscli s3cmd rclone
+  # The fuzz preset: clang and its libFuzzer and sanitizer runtimes (tests/fuzz/).
+  clang-14 "libclang-rt-14-dev:$native"
 )
 cross_pkgs=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user)
 cross_arches=(arm64 armhf)

@@ -73,6 +73,7 @@ ParseResult parse_request_head(std::string_view head, const Limits& limits) {
 
     bool have_length = false;
     bool chunked = false;
+    bool have_host = false;
     std::uint64_t length = 0;
     while (true) {
         if (!next_line(rest, line)) return error(400, "header block not terminated by a blank line");
@@ -95,6 +96,11 @@ ParseResult parse_request_head(std::string_view head, const Limits& limits) {
             if (have_length && n != length) return error(400, "conflicting Content-Length values");
             have_length = true;
             length = n;
+        } else if (iequals(name, "Host")) {
+            // RFC 9112 section 3.2: two Hosts would let a proxy and this server
+            // see two different authorities (and so two different buckets).
+            if (have_host) return error(400, "more than one Host header field");
+            have_host = true;
         } else if (iequals(name, "Transfer-Encoding")) {
             // Only "chunked" alone is supported; anything else cannot be framed safely.
             if (chunked || !iequals(value, "chunked")) return error(501, "unsupported Transfer-Encoding");

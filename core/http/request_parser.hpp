@@ -7,7 +7,8 @@
 // Invariants: a head that violates the grammar or a limit is rejected with the
 // HTTP status to answer; a request whose body length is ambiguous (both
 // Content-Length and Transfer-Encoding, conflicting Content-Length values) is
-// rejected, so a body can never be framed two ways (request smuggling).
+// rejected, so a body can never be framed two ways (request smuggling); so is
+// a request with two Host fields, which could address two authorities.
 #pragma once
 
 #include <cstddef>

@@ -3,9 +3,8 @@
 #include <charconv>
 #include <optional>
 
-#include <pugixml.hpp>
-
 #include "core/s3/error.hpp"
+#include "core/s3/xml_request.hpp"
 
 namespace shoal::s3 {
 namespace {
@@ -26,19 +25,19 @@ std::string unquote_etag(std::string etag) {
 
 std::vector<engine::CompletedPart> parse_complete_multipart_upload(std::string_view body) {
     pugi::xml_document doc;
-    if (!doc.load_buffer(body.data(), body.size())) throw malformed_xml("CompleteMultipartUpload");
+    load_xml_request(doc, body, "CompleteMultipartUpload");
     const pugi::xml_node root = doc.child("CompleteMultipartUpload");
     if (!root) throw malformed_xml("expected a CompleteMultipartUpload element");
     std::vector<engine::CompletedPart> parts;
     for (const pugi::xml_node part : root.children("Part")) {
-        const auto number = parse_number(part.child_value("PartNumber"));
+        const auto number = parse_number(xml_text(part.child("PartNumber")));
         if (!number || *number < 1 || *number > kMaxParts) throw malformed_xml("bad PartNumber");
         const std::uint32_t n = static_cast<std::uint32_t>(*number);
         if (!parts.empty() && n <= parts.back().number) {
             throw S3Error(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be "
                                                    "ordered by part number.");
         }
-        parts.push_back(engine::CompletedPart{n, unquote_etag(part.child_value("ETag"))});
+        parts.push_back(engine::CompletedPart{n, unquote_etag(xml_text(part.child("ETag")))});
     }
     if (parts.empty()) throw malformed_xml("You must specify at least one part");
     return parts;

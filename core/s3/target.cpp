@@ -19,7 +19,8 @@ std::optional<std::string> host_bucket(const http::Request& request, const std::
     std::string_view host = *host_header;
     if (!host.empty() && host.front() != '[') host = host.substr(0, host.find(':'));  // drop the port
     for (const std::string& domain : domains) {
-        if (host.size() > domain.size() + 1 && host.substr(host.size() - domain.size()) == domain &&
+        // Host names are case-insensitive: "bucket.S3.Example.com" is virtual-hosted too.
+        if (host.size() > domain.size() + 1 && http::iequals(host.substr(host.size() - domain.size()), domain) &&
             host[host.size() - domain.size() - 1] == '.') {
             return std::string(host.substr(0, host.size() - domain.size() - 1));
         }

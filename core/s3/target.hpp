@@ -2,7 +2,8 @@
 //
 // Path style:            /bucket/key?query
 // Virtual-hosted style:  Host: bucket.<domain>, path /key?query   (when the
-//                        Host header ends with one of the configured domains)
+//                        Host header ends with one of the configured domains,
+//                        compared case-insensitively; the bucket is as sent)
 // The key is percent-decoded; it is never used as a file path.
 #pragma once
 

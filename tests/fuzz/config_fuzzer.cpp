@@ -28,13 +28,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(d.count() > 0, "duration");
     }
     FUZZ_CHECK(!c.drives.empty(), "drives");
-    for (const auto& d : c.drives) FUZZ_CHECK(!d.empty(), "empty drive path");
+    // A path is opened as named: a NUL would cut it short.
+    for (const auto& d : c.drives) FUZZ_CHECK(!d.empty() && d.string().find('\0') == std::string::npos, d.string());
+    FUZZ_CHECK(c.metadata_dir.string().find('\0') == std::string::npos, c.metadata_dir.string());
     FUZZ_CHECK(c.inline_threshold <= 256 * 1024, "inline_threshold");
     FUZZ_CHECK(c.chunk_size >= (64u << 10) && c.chunk_size <= (256u << 20), "chunk_size");
     FUZZ_CHECK(!c.region.empty() && c.region.size() <= 64 &&
                    c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos,
                c.region);
-    for (const auto& d : c.domains) FUZZ_CHECK(!d.empty() && d.find_first_of(" /:") == std::string::npos, d);
+    for (const auto& d : c.domains) {
+        FUZZ_CHECK(!d.empty() && d.find_first_of(" /:") == std::string::npos, d);
+        for (const char ch : d) FUZZ_CHECK(static_cast<unsigned char>(ch) > 0x20 && ch != 0x7f, "a control character in a domain");
+    }
     FUZZ_CHECK(c.min_part_size >= 1 && c.min_part_size <= (5ull << 30), "min_part_size");
     return 0;
 }

@@ -47,6 +47,7 @@ void check_request(const http::Request& r, std::string_view head, const http::Li
 
     std::size_t content_lengths = 0;
     std::size_t transfer_encodings = 0;
+    std::size_t hosts = 0;
     for (const http::Header& h : r.headers) {
         FUZZ_CHECK(is_token(h.name), h.name);
         for (unsigned char c : h.value) FUZZ_CHECK((c >= 0x20 || c == '\t') && c != 0x7f, h.value);
@@ -56,7 +57,9 @@ void check_request(const http::Request& r, std::string_view head, const http::Li
         }
         if (http::iequals(h.name, "Content-Length")) ++content_lengths;
         if (http::iequals(h.name, "Transfer-Encoding")) ++transfer_encodings;
+        if (http::iequals(h.name, "Host")) ++hosts;
     }
+    FUZZ_CHECK(hosts <= 1, "more than one Host (RFC 9112 section 3.2)");
     // Framing is never ambiguous (request smuggling).
     switch (r.framing) {
         case http::BodyFraming::chunked:

@@ -7,6 +7,7 @@
 #   tests/fuzz/run.sh                  every target, 25 s each (what CI runs)
 #   tests/fuzz/run.sh 600              every target, 10 minutes each
 #   tests/fuzz/run.sh 300 sigv4 range  only those targets
+#   SHOAL_FUZZ_SECONDS=120 tests/fuzz/run.sh   the default time, as tests/run-all.sh passes it on
 #
 # New inputs found during a run go to a temporary copy of the corpus, never
 # into tests/fuzz/corpus/; crash artifacts go to build/fuzz/fuzz-artifacts/<target>/.
@@ -14,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-seconds=${1:-25}
+seconds=${1:-${SHOAL_FUZZ_SECONDS:-25}}
 [ "$#" -gt 0 ] && shift
 case "$seconds" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 

@@ -107,18 +107,32 @@ void check_percent(std::string_view bytes) {
     }
 }
 
-void check_target(std::string_view host, std::string_view target, bool with_domains) {
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+}
+
+std::optional<http::Request> request_of(std::string_view host, std::string_view target) {
     std::string wire = "GET " + std::string(target) + " HTTP/1.1\r\n";
     if (!host.empty()) wire += "Host: " + std::string(host) + "\r\n";
     wire += "\r\n";
-    const http::ParseResult parsed = http::parse_request_head(wire, http::Limits{});
-    const auto* request = std::get_if<http::Request>(&parsed);
-    if (request == nullptr) return;
+    http::ParseResult parsed = http::parse_request_head(wire, http::Limits{});
+    if (auto* r = std::get_if<http::Request>(&parsed)) return std::move(*r);
+    return std::nullopt;
+}
+
+void check_target(std::string_view host, std::string_view target, bool with_domains) {
+    const std::optional<http::Request> request = request_of(host, target);
+    if (!request) return;
     const std::vector<std::string> domains =
         with_domains ? std::vector<std::string>{"s3.example.com", "localhost"} : std::vector<std::string>{};
     s3::Target t;
     try {
         t = s3::parse_target(*request, domains);
+        // Host names are case-insensitive: the same request, the same resource.
+        const s3::Target same = s3::parse_target(*request_of(lower(host), target), domains);
+        FUZZ_CHECK(lower(same.bucket) == lower(t.bucket) && same.key == t.key, "the Host's case changed the target");
     } catch (const s3::S3Error& e) {
         FUZZ_CHECK(e.status() == 400 &&
                        (e.code() == "InvalidURI" || e.code() == "InvalidRequest" || e.code() == "InvalidBucketName"),

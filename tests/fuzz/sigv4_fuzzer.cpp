@@ -78,9 +78,11 @@ std::string sent_text(std::string_view wire) { return lower(wire) + "\n" + lower
 // The client must learn nothing it did not send: no secret, no signature.
 void check_error(const auth::Error& e, std::string_view wire) {
     FUZZ_CHECK(!e.message.empty(), "error without a message");
-    FUZZ_CHECK(e.message.find(kSecretKey) == std::string::npos, e.message);
-    FUZZ_CHECK(e.detail.find(kSecretKey) == std::string::npos, e.detail);
     const std::string sent = sent_text(wire);
+    if (sent.find(lower(kSecretKey)) == std::string::npos) {  // (unless the request itself quotes it)
+        FUZZ_CHECK(e.message.find(kSecretKey) == std::string::npos, e.message);
+        FUZZ_CHECK(e.detail.find(kSecretKey) == std::string::npos, e.detail);
+    }
     const std::string message = lower(e.message);
     for (std::size_t i = 0; i + 64 <= message.size();) {
         std::size_t run = 0;

@@ -162,6 +162,19 @@ TEST_CASE("environment names derive from keys", "[config]") {
     CHECK_THAT(describe_settings(), Contains("SHOAL_STORAGE_DRIVES"));
 }
 
+// Found by tests/fuzz/config_fuzzer: a control character ("\t", "\u0000") in
+// a TOML string was accepted in a domain, and a NUL in a directory path (which
+// is then opened cut short at the NUL).
+TEST_CASE("paths and domains with a NUL or control characters are refused", "[config]") {
+    Config c;
+    CHECK_THROWS_AS(apply_config_toml(c, "[storage]\ndrives = [\"/mnt/d1\\u0000x\"]\n", "t"), ConfigError);
+    CHECK_THROWS_AS(apply_config_toml(c, "[storage]\nmetadata_dir = \"/m\\u0000\"\n", "t"), ConfigError);
+    CHECK_THROWS_AS(apply_config_toml(c, "[s3]\ndomains = [\"s3.local\\u0000\"]\n", "t"), ConfigError);
+    CHECK_THROWS_AS(apply_config_toml(c, "[s3]\ndomains = [\"s3.lo\\tcal\"]\n", "t"), ConfigError);
+    apply_config_toml(c, "[s3]\ndomains = [\"s3.local\"]\n", "t");
+    CHECK(c.domains == std::vector<std::string>{"s3.local"});
+}
+
 TEST_CASE("TOML text applies from memory, errors naming the source", "[config]") {
     Config c;
     apply_config_toml(c, "[server]\nthreads = 2\n[s3]\nregion = \"eu-west-1\"\n", "inline.toml");

@@ -71,6 +71,16 @@ TEST_CASE("ambiguous body framing is rejected (request smuggling)", "[http]") {
     CHECK(parse_status("PUT / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n") == 400);
 }
 
+// Found by tests/fuzz/request_head_fuzzer (its invariants include RFC 9112's
+// "at most one Host"): a second Host was accepted, and the virtual-hosted
+// bucket came from the first while a proxy may route on the last.
+TEST_CASE("a request with more than one Host header is rejected", "[http]") {
+    CHECK(parse_status("GET / HTTP/1.1\r\nHost: a.s3.local\r\nhost: b.s3.local\r\n\r\n") == 400);
+    CHECK(parse_status("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n") == 400);
+    CHECK(parse_ok("GET / HTTP/1.1\r\nHost: a\r\n\r\n").header("host") != nullptr);
+    CHECK(parse_status("GET / HTTP/1.0\r\n\r\n") == 0);  // none is still accepted
+}
+
 TEST_CASE("malformed request lines are rejected with the right status", "[http]") {
     CHECK(parse_status("GET /\r\n\r\n") == 400);
     CHECK(parse_status("GET  / HTTP/1.1\r\n\r\n") == 400);

@@ -52,6 +52,14 @@ TEST_CASE("virtual-hosted targets take the bucket from the Host header", "[s3]")
     CHECK(t.key == "/double");
 }
 
+// Found by tests/fuzz/s3_target_fuzzer: the domain was compared case-sensitively,
+// so "Host: photos.S3.Example.com" fell back to path style (bucket from the path).
+TEST_CASE("virtual-hosted domains match whatever the Host's case", "[s3]") {
+    const s3::Target t = s3::parse_target(get("/k", "photos.S3.EXAMPLE.com"), {"s3.example.com"});
+    CHECK(t.bucket == "photos");
+    CHECK(t.key == "k");
+}
+
 TEST_CASE("undecodable targets are InvalidURI", "[s3]") {
     CHECK(error_code(get("/b/%zz")) == "InvalidURI");
     CHECK(error_code(get("/b/k?x=%4")) == "InvalidURI");
