@@ -19,6 +19,11 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options) : ma
     tables_.upload_keys = txn.open_db("upload_keys", MDB_CREATE);
     tables_.parts = txn.open_db("parts", MDB_CREATE);
     txn.commit();
+    // Commits write their meta page without waiting for it to reach the disk;
+    // the committer acknowledges a group only after a later sync (see run()).
+    int rc = mdb_env_set_flags(env_->get(), MDB_NOMETASYNC, 1);
+    if (rc != 0) throw_lmdb("mdb_env_set_flags", rc);
+    sync();
     committer_ = std::thread([this] { run(); });
 }
 
@@ -56,20 +61,48 @@ std::uint64_t Store::commits() const {
     return commits_;
 }
 
+void Store::complete(std::vector<Pending>& group, const std::vector<std::exception_ptr>& errors,
+                     const std::exception_ptr& group_error) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        group[i].done(group_error ? group_error : errors[i]);
+    }
+    group.clear();
+}
+
 void Store::run() {
+    // The group committed last, not yet known durable (its meta page is
+    // written but not synced), and the outcome of each of its mutations.
+    std::vector<Pending> unsynced;
+    std::vector<std::exception_ptr> unsynced_errors;
     while (true) {
-        std::deque<Pending> group;
+        std::vector<Pending> group;
+        bool stop = false;
         {
             std::unique_lock lock(mutex_);
-            ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping, and nothing left to do
+            ready_.wait(lock, [&] { return stopping_ || !queue_.empty() || !unsynced.empty(); });
             while (!queue_.empty() && group.size() < max_group_) {
                 group.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            stop = stopping_ && queue_.empty() && group.empty();
         }
+        if (group.empty()) {
+            // Nothing new to commit: sync now rather than wait for a next
+            // commit to carry the last one to disk.
+            std::exception_ptr sync_error;
+            try {
+                sync();
+            } catch (...) {
+                sync_error = std::current_exception();
+            }
+            complete(unsynced, unsynced_errors, sync_error);
+            if (stop) return;
+            continue;
+        }
+
         std::vector<std::exception_ptr> errors(group.size());
         std::exception_ptr commit_error;
+        const std::uint64_t txnid_before = last_txnid();
         try {
             Txn txn(*env_, Txn::read_write);
             for (std::size_t i = 0; i < group.size(); ++i) {
@@ -82,7 +115,9 @@ void Store::run() {
                     errors[i] = std::current_exception();  // the nested transaction was aborted
                 }
             }
-            txn.commit();  // one sync for the whole group
+            // Syncs the data pages of this group, and with them the meta page
+            // of the previous commit: that one is durable from here on.
+            txn.commit();
         } catch (...) {
             commit_error = std::current_exception();
         }
@@ -90,10 +125,47 @@ void Store::run() {
             std::lock_guard lock(mutex_);
             ++commits_;
         }
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            group[i].done(commit_error ? commit_error : errors[i]);
+        if (commit_error) {
+            // Nothing of this group was committed. Whether the failed commit
+            // got as far as its sync is unknown: sync for the previous group.
+            complete(group, errors, commit_error);
+            std::exception_ptr sync_error;
+            try {
+                sync();
+            } catch (...) {
+                sync_error = std::current_exception();
+            }
+            complete(unsynced, unsynced_errors, sync_error);
+            continue;
         }
+        if (last_txnid() == txnid_before) {
+            // LMDB skips the whole commit, sync included, when the group
+            // changed nothing: the previous group still needs its sync.
+            std::exception_ptr sync_error;
+            try {
+                sync();
+            } catch (...) {
+                sync_error = std::current_exception();
+            }
+            complete(unsynced, unsynced_errors, sync_error);
+            complete(group, errors, sync_error);
+            continue;
+        }
+        complete(unsynced, unsynced_errors, nullptr);
+        unsynced = std::move(group);
+        unsynced_errors = std::move(errors);
     }
+}
+
+std::uint64_t Store::last_txnid() const {
+    MDB_envinfo info{};
+    mdb_env_info(env_->get(), &info);
+    return info.me_last_txnid;
+}
+
+void Store::sync() {
+    const int rc = mdb_env_sync(env_->get(), 1);
+    if (rc != 0) throw_lmdb("mdb_env_sync", rc);
 }
 
 }  // namespace shoal::meta

@@ -4,12 +4,20 @@
 // Writes are mutations submitted to the committer thread, which runs every
 // mutation that is ready in one write transaction, each in a nested
 // transaction of its own (one failing mutation does not spoil the others),
-// then commits once: one fsync makes the whole group durable. Only then is
-// each mutation's completion called. This is what lets many small durable
-// PUTs share a sync.
+// then commits once. This is what lets many small durable PUTs share a sync.
 //
-// Invariant: a completion reporting success is called only after the commit
-// holding that mutation has returned from mdb_txn_commit (data synced).
+// One sync per commit, not two: LMDB normally syncs the data pages, then
+// writes and syncs the meta page that makes them current. The environment
+// runs with MDB_NOMETASYNC, so a commit syncs its data pages only; its meta
+// page reaches the disk with the next commit's sync (which covers the whole
+// file), or with an explicit sync when no next commit is waiting. LMDB keeps
+// its integrity either way; a power cut can only undo the last commit, whose
+// mutations have not been acknowledged yet.
+//
+// Invariant: a mutation's completion is called only once the commit holding
+// it is durable: after a later commit's data sync, or after mdb_env_sync.
+// Readers may see a commit slightly before that (as with any LMDB commit,
+// whose meta page is visible in the map before its sync returns).
 #pragma once
 
 #include <condition_variable>
@@ -21,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/meta/catalog.hpp"
 #include "core/meta/lmdb.hpp"
@@ -72,6 +81,10 @@ private:
         Completion done;
     };
     void run();
+    void sync();  // everything committed so far reaches the disk
+    std::uint64_t last_txnid() const;
+    static void complete(std::vector<Pending>& group, const std::vector<std::exception_ptr>& errors,
+                         const std::exception_ptr& group_error);
 
     std::unique_ptr<Env> env_;
     Tables tables_;
