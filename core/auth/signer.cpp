@@ -58,7 +58,8 @@ StreamingContext sign_request(http::Request& request, const SigningParams& param
 
     const CredentialScope scope = scope_of(params);
     StreamingContext context;
-    context.key = derive_signing_key(params.credentials.secret_key, scope);
+    context.key = params.key_cache != nullptr ? params.key_cache->get(params.credentials.secret_key, scope)
+                                              : derive_signing_key(params.credentials.secret_key, scope);
     context.amz_date = amz_date;
     context.scope = scope.to_string();
     const std::string canonical =

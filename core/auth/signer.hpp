@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/auth/amz_date.hpp"
+#include "core/auth/signing_key_cache.hpp"
 #include "core/auth/streaming_signature.hpp"
 #include "core/http/request.hpp"
 
@@ -23,6 +24,7 @@ struct SigningParams {
     std::string region = "us-east-1";
     std::string service = "s3";
     Timestamp time;
+    SigningKeyCache* key_cache = nullptr;  // keys derived before, if the caller keeps them (SDKs do)
 };
 
 // Signs `request` (method, target and headers as they will be sent) in place:

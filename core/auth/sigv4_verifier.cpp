@@ -222,7 +222,8 @@ AuthResult verify_claim(const http::Request& request, const std::vector<QueryPar
         claim.payload_hash);
     const std::string scope_text = scope.to_string();
     const std::string to_sign = string_to_sign(claim.amz_date, scope_text, canonical);
-    const SigningKey key = derive_signing_key(*secret, scope);
+    const SigningKey key =
+        options.key_cache != nullptr ? options.key_cache->get(*secret, scope) : derive_signing_key(*secret, scope);
     std::string expected = sign(key, to_sign);
     if (!signatures_equal(expected, claim.params.signature)) {
         return Error{ErrorCode::signature_does_not_match,

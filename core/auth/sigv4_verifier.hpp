@@ -27,6 +27,7 @@
 #include "core/auth/errors.hpp"
 #include "core/auth/payload_mode.hpp"
 #include "core/auth/signing_key.hpp"
+#include "core/auth/signing_key_cache.hpp"
 #include "core/auth/streaming_signature.hpp"
 #include "core/hash/sha256.hpp"
 #include "core/http/request.hpp"
@@ -40,6 +41,7 @@ struct VerifierOptions {
     std::string region = "us-east-1";  // the scope's region must equal it; empty accepts any region
     std::string service = "s3";
     std::chrono::seconds max_skew = std::chrono::minutes(15);  // |request time - now|
+    SigningKeyCache* key_cache = nullptr;  // keys derived before, if the caller keeps them
 };
 
 enum class AuthMethod {

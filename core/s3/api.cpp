@@ -87,6 +87,7 @@ void Api::authenticate(Call& call) {
     }
     auth::VerifierOptions verifier;
     verifier.region = options_.region;
+    verifier.key_cache = &signing_keys_;
     auth::AuthResult result = auth::verify_request(request, services_.secret_for, std::chrono::system_clock::now(),
                                                    verifier);
     if (auto* error = std::get_if<auth::Error>(&result)) {

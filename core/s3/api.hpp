@@ -8,6 +8,7 @@
 
 #include <asio/awaitable.hpp>
 
+#include "core/auth/signing_key_cache.hpp"
 #include "core/s3/call.hpp"
 
 namespace shoal::s3 {
@@ -27,6 +28,7 @@ private:
     Services services_;
     const std::uint64_t id_base_;
     std::atomic<std::uint64_t> id_counter_{0};
+    auth::SigningKeyCache signing_keys_;
 };
 
 }  // namespace shoal::s3

@@ -85,6 +85,7 @@ std::string S3Client::request_head(std::string_view method, const std::string& t
         auth::SigningParams params;
         params.credentials = {context_.options.access_key, context_.options.secret_key};
         params.region = context_.options.region;
+        params.key_cache = &signing_keys_;
         params.time = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
         std::string_view payload_hash = auth::payload_mode_literal(auth::PayloadMode::unsigned_payload);
         if (context_.options.payload_sha256) payload_hash = has_body ? context_.body_sha256 : kEmptySha256;

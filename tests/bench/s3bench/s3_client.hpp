@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/auth/signing_key_cache.hpp"
 #include "tests/bench/s3bench/endpoint.hpp"
 #include "tests/bench/s3bench/http_connection.hpp"
 #include "tests/bench/s3bench/options.hpp"
@@ -67,6 +68,7 @@ private:
     HttpConnection connection_;
     std::string continuation_;  // of the listing walk; empty: from the start
     std::string target_;        // target_for()'s result when not presigned
+    mutable auth::SigningKeyCache signing_keys_{4};  // as SDKs keep theirs: one derivation a day
 };
 
 }  // namespace shoal::bench
