@@ -42,7 +42,26 @@ ObjectStore::ObjectStore(meta::Store& meta, std::vector<Drive> drives, placement
       pool_(pool),
       options_(options),
       log_(log),
-      last_seq_(committed_seq(meta)) {}
+      last_seq_(committed_seq(meta)),
+      leases_([this](std::vector<meta::ChunkRef> refs) { reclaim_later(std::move(refs)); }) {}
+
+ObjectStore::~ObjectStore() {
+    std::unique_lock lock(reclaim_mutex_);
+    reclaim_done_.wait(lock, [this] { return reclaiming_ == 0; });
+}
+
+void ObjectStore::reclaim_later(std::vector<meta::ChunkRef> refs) {
+    {
+        std::lock_guard lock(reclaim_mutex_);
+        ++reclaiming_;
+    }
+    pool_.post([this, refs = std::move(refs)] {
+        remove_chunks(refs);
+        std::lock_guard lock(reclaim_mutex_);
+        --reclaiming_;
+        reclaim_done_.notify_all();
+    });
+}
 
 std::uint64_t ObjectStore::next_seq() {
     std::uint64_t last = last_seq_.load();
@@ -77,6 +96,7 @@ void ObjectStore::remove_chunks(const std::vector<meta::ChunkRef>& refs) {
 asio::awaitable<void> ObjectStore::free_chunks(const std::vector<meta::ObjectVersion>& removed) {
     std::vector<meta::ChunkRef> refs;
     for (const meta::ObjectVersion& v : removed) refs.insert(refs.end(), v.chunks.begin(), v.chunks.end());
+    refs = leases_.retire(std::move(refs));  // empty if readers are in the way
     if (refs.empty()) co_return;
     co_await pool_.run([&] { remove_chunks(refs); });
 }

@@ -16,10 +16,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,6 +33,7 @@
 #include "core/chunk/chunk_store.hpp"
 #include "core/engine/byte_source.hpp"
 #include "core/engine/content_digests.hpp"
+#include "core/engine/read_leases.hpp"
 #include "core/log/logger.hpp"
 #include "core/meta/store.hpp"
 #include "core/placement/conscience.hpp"
@@ -95,6 +98,11 @@ class ObjectStore {
 public:
     ObjectStore(meta::Store& meta, std::vector<Drive> drives, placement::Conscience& conscience,
                 runtime::BlockingPool& pool, EngineOptions options, log::Logger& log);
+    // Waits for chunk removals under way. Chunks still waiting for leases
+    // are left to the orphan collector of the next start.
+    ~ObjectStore();
+    ObjectStore(const ObjectStore&) = delete;
+    ObjectStore& operator=(const ObjectStore&) = delete;
 
     asio::awaitable<meta::ObjectVersion> put(PutInput input, ByteSource& source);
 
@@ -119,11 +127,15 @@ public:
                                                          std::vector<CompletedPart> parts, CompletionCheck check);
     asio::awaitable<void> abort_upload(std::string bucket, std::string key, std::string upload_id);
 
-    // Reads content bytes of a version: see Reader.
+    // Reads content bytes of a version: see Reader. Take a lease before
+    // reading the metadata that names the version, and hold it while reading:
+    // the chunks of a version deleted meanwhile stay until it ends.
     class Reader;
+    ReadLeases::Lease lease_reads() { return leases_.acquire(); }
     std::unique_ptr<Reader> open(const meta::ObjectVersion& version);
 
-    // Frees the chunks of versions removed from metadata (after their commit).
+    // Frees the chunks of versions removed from metadata (after their commit):
+    // at once, or when the read leases in their way end.
     asio::awaitable<void> free_chunks(const std::vector<meta::ObjectVersion>& removed);
     asio::awaitable<void> free_parts(const std::vector<meta::PartRecord>& removed);
 
@@ -148,6 +160,13 @@ private:
     const EngineOptions options_;
     log::Logger& log_;
     std::atomic<std::uint64_t> last_seq_;
+
+    // Chunk removals handed to the pool when the last lease in their way ended.
+    void reclaim_later(std::vector<meta::ChunkRef> refs);
+    std::mutex reclaim_mutex_;
+    std::condition_variable reclaim_done_;
+    std::size_t reclaiming_ = 0;
+    ReadLeases leases_;  // last: its reclaim function uses the members above
 };
 
 class ObjectStore::Reader {

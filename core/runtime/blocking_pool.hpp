@@ -15,6 +15,7 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 #include <asio/thread_pool.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -48,6 +49,12 @@ public:
                 asio::use_awaitable);
             co_return std::move(*result);
         }
+    }
+
+    // Runs `fn` on a pool thread, without waiting for it.
+    template <typename F>
+    void post(F fn) {
+        asio::post(pool_, std::move(fn));
     }
 
     void stop() { pool_.stop(); }

@@ -89,12 +89,14 @@ std::vector<std::pair<std::string, std::string>> parse_tagging(std::string_view 
 }
 
 struct Located {
+    engine::ReadLeases::Lease lease;  // keeps the version's chunks while it is held
     meta::BucketRecord bucket;
     meta::ObjectVersion version;
 };
 
 // The version a GET/HEAD/DELETE addresses; S3's errors when there is none.
 Located locate(Call& call) {
+    engine::ReadLeases::Lease lease = call.services.objects.lease_reads();  // before the metadata is read
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     auto bucket = snapshot.catalog().bucket(call.target.bucket);
     if (!bucket) throw no_such_bucket(call.target.bucket);
@@ -111,7 +113,7 @@ Located locate(Call& call) {
         version = snapshot.catalog().newest(*bucket, call.target.key);
         if (!version) throw no_such_key(call.target.key);
     }
-    return Located{std::move(*bucket), std::move(*version)};
+    return Located{std::move(lease), std::move(*bucket), std::move(*version)};
 }
 
 std::string version_header_value(const meta::BucketRecord& bucket, const meta::ObjectVersion& v) {
