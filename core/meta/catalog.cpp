@@ -164,6 +164,22 @@ ObjectVersion Catalog::delete_version(const BucketRecord& bucket, std::string_vi
 
 namespace {
 
+// The CommonPrefixes entry `key` rolls up into under `delimiter`, if any: the
+// key up to and including the first delimiter after `prefix`.
+std::optional<std::string> rolled_up_prefix(const std::string& key, const std::string& prefix,
+                                            const std::string& delimiter) {
+    if (delimiter.empty()) return std::nullopt;
+    const std::size_t pos = key.find(delimiter, prefix.size());
+    if (pos == std::string::npos) return std::nullopt;
+    return key.substr(0, pos + delimiter.size());
+}
+
+// Moves past every key starting with `common`; false at the end.
+bool skip_rolled_up(SegmentedIterator& it, const std::string& common) {
+    const auto after = prefix_successor(common);
+    return after ? it.seek(*after) : false;
+}
+
 std::string part_key(std::string_view upload_id, std::uint32_t number) {
     std::string key(upload_id);
     for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>((number >> shift) & 0xff));
@@ -264,24 +280,20 @@ UploadsPage Catalog::list_uploads(const BucketRecord& bucket, const UploadsQuery
     std::size_t count = 0;
     while (ok && starts_with(it.key(), query.prefix)) {
         const std::string key = it.key();
-        if (!query.delimiter.empty()) {
-            const std::size_t pos = key.find(query.delimiter, query.prefix.size());
-            if (pos != std::string::npos) {
-                const std::string common = key.substr(0, pos + query.delimiter.size());
-                if (!starts_with(query.key_marker, common)) {
-                    if (count == query.max_uploads) {
-                        page.truncated = true;
-                        break;
-                    }
-                    page.common_prefixes.push_back(common);
-                    page.next_key_marker = common;
-                    page.next_upload_id_marker.clear();
-                    ++count;
+        if (const auto rolled_up = rolled_up_prefix(key, query.prefix, query.delimiter)) {
+            const std::string& common = *rolled_up;
+            if (!starts_with(query.key_marker, common)) {
+                if (count == query.max_uploads) {
+                    page.truncated = true;
+                    break;
                 }
-                const auto after = prefix_successor(common);
-                ok = after ? it.seek(*after) : false;
-                continue;
+                page.common_prefixes.push_back(common);
+                page.next_key_marker = common;
+                page.next_upload_id_marker.clear();
+                ++count;
             }
+            ok = skip_rolled_up(it, common);
+            continue;
         }
         if (count == query.max_uploads) {
             page.truncated = true;
@@ -310,23 +322,19 @@ ListPage Catalog::list(const BucketRecord& bucket, const ListQuery& query) const
     if (ok && it.key() == query.start_after) ok = it.next();
     while (ok && starts_with(it.key(), query.prefix)) {
         const std::string& key = it.key();
-        if (!query.delimiter.empty()) {
-            const std::size_t pos = key.find(query.delimiter, query.prefix.size());
-            if (pos != std::string::npos) {
-                const std::string common = key.substr(0, pos + query.delimiter.size());
-                const auto after = prefix_successor(common);
-                // A common prefix the marker lies in was returned on an earlier page.
-                if (!starts_with(query.start_after, common)) {
-                    if (page.objects.size() + page.common_prefixes.size() == query.max_keys) {
-                        page.truncated = true;
-                        break;
-                    }
-                    page.common_prefixes.push_back(common);
-                    page.last = common;
+        if (const auto rolled_up = rolled_up_prefix(key, query.prefix, query.delimiter)) {
+            const std::string& common = *rolled_up;
+            // A common prefix the marker lies in was returned on an earlier page.
+            if (!starts_with(query.start_after, common)) {
+                if (page.objects.size() + page.common_prefixes.size() == query.max_keys) {
+                    page.truncated = true;
+                    break;
                 }
-                ok = after ? it.seek(*after) : false;
-                continue;
+                page.common_prefixes.push_back(common);
+                page.last = common;
             }
+            ok = skip_rolled_up(it, common);
+            continue;
         }
         if (page.objects.size() + page.common_prefixes.size() == query.max_keys) {
             page.truncated = true;
@@ -369,25 +377,21 @@ VersionsPage Catalog::list_versions(const BucketRecord& bucket, const VersionsQu
     std::size_t count = 0;
     while (ok && starts_with(it.key(), query.prefix)) {
         const std::string key = it.key();
-        if (!query.delimiter.empty()) {
-            const std::size_t pos = key.find(query.delimiter, query.prefix.size());
-            if (pos != std::string::npos) {
-                const std::string common = key.substr(0, pos + query.delimiter.size());
-                if (!starts_with(query.key_marker, common)) {
-                    if (count == query.max_keys) {
-                        page.truncated = true;
-                        break;
-                    }
-                    page.common_prefixes.push_back(common);
-                    page.next_key_marker = common;
-                    page.next_version_id_marker.clear();
-                    ++count;
+        if (const auto rolled_up = rolled_up_prefix(key, query.prefix, query.delimiter)) {
+            const std::string& common = *rolled_up;
+            if (!starts_with(query.key_marker, common)) {
+                if (count == query.max_keys) {
+                    page.truncated = true;
+                    break;
                 }
-                const auto after = prefix_successor(common);
-                ok = after ? it.seek(*after) : false;
-                have_previous = false;
-                continue;
+                page.common_prefixes.push_back(common);
+                page.next_key_marker = common;
+                page.next_version_id_marker.clear();
+                ++count;
             }
+            ok = skip_rolled_up(it, common);
+            have_previous = false;
+            continue;
         }
         if (count == query.max_keys) {
             page.truncated = true;

@@ -89,12 +89,7 @@ void Store::run() {
         if (group.empty()) {
             // Nothing new to commit: sync now rather than wait for a next
             // commit to carry the last one to disk.
-            std::exception_ptr sync_error;
-            try {
-                sync();
-            } catch (...) {
-                sync_error = std::current_exception();
-            }
+            const std::exception_ptr sync_error = try_sync();
             complete(unsynced, unsynced_errors, sync_error);
             if (stop) return;
             continue;
@@ -129,24 +124,14 @@ void Store::run() {
             // Nothing of this group was committed. Whether the failed commit
             // got as far as its sync is unknown: sync for the previous group.
             complete(group, errors, commit_error);
-            std::exception_ptr sync_error;
-            try {
-                sync();
-            } catch (...) {
-                sync_error = std::current_exception();
-            }
+            const std::exception_ptr sync_error = try_sync();
             complete(unsynced, unsynced_errors, sync_error);
             continue;
         }
         if (last_txnid() == txnid_before) {
             // LMDB skips the whole commit, sync included, when the group
             // changed nothing: the previous group still needs its sync.
-            std::exception_ptr sync_error;
-            try {
-                sync();
-            } catch (...) {
-                sync_error = std::current_exception();
-            }
+            const std::exception_ptr sync_error = try_sync();
             complete(unsynced, unsynced_errors, sync_error);
             complete(group, errors, sync_error);
             continue;
@@ -154,6 +139,15 @@ void Store::run() {
         complete(unsynced, unsynced_errors, nullptr);
         unsynced = std::move(group);
         unsynced_errors = std::move(errors);
+    }
+}
+
+std::exception_ptr Store::try_sync() noexcept {
+    try {
+        sync();
+        return nullptr;
+    } catch (...) {
+        return std::current_exception();
     }
 }
 

@@ -82,6 +82,7 @@ private:
     };
     void run();
     void sync();  // everything committed so far reaches the disk
+    std::exception_ptr try_sync() noexcept;  // sync()'s failure, if any
     std::uint64_t last_txnid() const;
     static void complete(std::vector<Pending>& group, const std::vector<std::exception_ptr>& errors,
                          const std::exception_ptr& group_error);

@@ -85,6 +85,15 @@ class Daemon:
     def endpoint(self):
         return "http://127.0.0.1:%d" % self.port
 
+    def chunk_files(self):
+        """Paths of the chunk files on this daemon's drives (pending ones left out)."""
+        found = []
+        for drive in self.drives:
+            for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
+                if os.path.basename(root) != "pending":
+                    found += [os.path.join(root, f) for f in files]
+        return found
+
     def log(self):
         with self.cond:
             return "".join(self.lines)

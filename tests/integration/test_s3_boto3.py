@@ -54,12 +54,7 @@ def error_code(ctx):
 
 
 def chunk_files():
-    found = []
-    for drive in DAEMON.drives:
-        for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
-            if os.path.basename(root) != "pending":
-                found += [os.path.join(root, f) for f in files]
-    return found
+    return DAEMON.chunk_files()
 
 
 class S3TestCase(unittest.TestCase):
