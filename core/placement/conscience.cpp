@@ -14,6 +14,7 @@ Conscience::Conscience(std::vector<DriveInfo> drives, ConscienceOptions options)
         DriveScore s;
         s.id = d.id;
         s.path = std::move(d.path);
+        loads_.emplace_back(s.path, options_.diskstats);
         drives_.push_back(std::move(s));
     }
     std::lock_guard lock(mutex_);
@@ -28,7 +29,11 @@ void Conscience::refresh() {
 }
 
 void Conscience::refresh_locked() {
-    for (DriveScore& s : drives_) {
+    const auto now = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < drives_.size(); ++i) {
+        DriveScore& s = drives_[i];
+        s.io_load = loads_[i].sample(now);
+        s.io_device = loads_[i].device();
         struct statvfs vfs {};
         int target;
         if (::statvfs(s.path.c_str(), &vfs) != 0) {
@@ -43,14 +48,18 @@ void Conscience::refresh_locked() {
                 target = 0;
                 s.why = "free space under the floor";
             } else {
-                target = s.total_bytes == 0 ? 0 : static_cast<int>(std::max<std::uint64_t>(1, s.free_bytes * 100 / s.total_bytes));
-                s.why = "free space";
+                const int free_percent =
+                    s.total_bytes == 0 ? 0 : static_cast<int>(s.free_bytes * 100 / s.total_bytes);
+                const int penalty = options_.max_load_penalty * s.io_load / 100;
+                target = std::max(1, free_percent * (100 - penalty) / 100);
+                s.why = "free space " + std::to_string(free_percent) + " %, I/O load " + std::to_string(s.io_load) +
+                        " %" + (s.io_device.empty() ? " (no block device)" : " (" + s.io_device + ")");
             }
         }
         // Rise slowly, fall at once.
         s.write_score = target < s.write_score ? target : std::min(target, s.write_score + options_.max_rise);
     }
-    refreshed_ = std::chrono::steady_clock::now();
+    refreshed_ = now;
 }
 
 std::optional<std::uint64_t> Conscience::pick_for_write() {

@@ -2,9 +2,12 @@
 // drive for each new chunk, score-weighted at random.
 //
 // Write score (0-100): 0 when the drive failed I/O or its free space is under
-// the hard floor; otherwise the percentage of free space. A score may rise
-// only `max_rise` points per refresh but falls at once, so a fresh empty drive
-// draws more writes without being flooded, and a failing one stops at once.
+// the hard floor; otherwise the percentage of free space, lowered by the
+// device's I/O load (io_load.hpp) by up to `max_load_penalty` percent — a busy
+// drive gets fewer new chunks, never none, so a node whose drives are all
+// busy still takes writes. A score may rise only `max_rise` points per refresh
+// but falls at once, so a fresh empty drive draws more writes without being
+// flooded, and a failing one stops at once.
 // Read scores come with degraded reads (a full drive keeps serving reads).
 //
 // Thread-safe. Levels above the drive (node, rack, site) plug in as a
@@ -21,12 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "core/placement/io_load.hpp"
+
 namespace shoal::placement {
 
 struct ConscienceOptions {
     std::uint64_t min_free_bytes = 64ull << 20;  // hard floor: below it, no new chunk
     int max_rise = 10;                             // points per refresh
+    int max_load_penalty = 75;                     // percent of the score taken at 100 % I/O load
     std::chrono::milliseconds refresh_interval{5000};
+    std::filesystem::path diskstats = "/proc/diskstats";
 };
 
 struct DriveScore {
@@ -36,7 +43,9 @@ struct DriveScore {
     std::uint64_t free_bytes = 0;
     std::uint64_t total_bytes = 0;
     bool failed = false;
-    std::string why;  // for operators: what set the score
+    int io_load = 0;         // percent of the last interval the device was busy
+    std::string io_device;   // the block device whose load counts; empty if unknown
+    std::string why;         // for operators: what set the score
 };
 
 class Conscience {
@@ -63,6 +72,7 @@ private:
     const ConscienceOptions options_;
     std::mutex mutex_;
     std::vector<DriveScore> drives_;
+    std::vector<IoLoad> loads_;  // one per drive, same order
     std::chrono::steady_clock::time_point refreshed_{};
     std::mt19937_64 random_;
 };
