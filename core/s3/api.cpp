@@ -176,19 +176,25 @@ asio::awaitable<void> Api::dispatch(Call& call) {
     if (auto problem = object_key_problem(t.key)) throw S3Error(400, problem->code, problem->message);
     if (method == "POST" && t.has("uploads")) co_return co_await create_multipart_upload(call);
     if (t.has("uploadId")) {
-        if (method == "PUT" && !call.header("x-amz-copy-source")) co_return co_await upload_part(call);
-        if (method == "PUT") throw not_implemented("UploadPartCopy is not implemented yet");
+        if (method == "PUT" && call.header("x-amz-copy-source")) co_return co_await upload_part_copy(call);
+        if (method == "PUT") co_return co_await upload_part(call);
         if (method == "POST") co_return co_await complete_multipart_upload(call);
         if (method == "DELETE") co_return co_await abort_multipart_upload(call);
         if (method == "GET") co_return co_await list_parts(call);
         throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
     }
-    if (t.has("uploads") || t.has("tagging") || t.has("acl") || t.has("retention") ||
+    if (t.has("tagging")) {
+        if (method == "GET") co_return co_await get_object_tagging(call);
+        if (method == "PUT") co_return co_await put_object_tagging(call);
+        if (method == "DELETE") co_return co_await delete_object_tagging(call);
+        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    }
+    if (t.has("uploads") || t.has("acl") || t.has("retention") ||
         t.has("legal-hold") || t.has("attributes") || t.has("restore") || t.has("select")) {
         throw not_implemented("this object sub-resource is not implemented yet");
     }
     if (method == "PUT") {
-        if (call.header("x-amz-copy-source")) throw not_implemented("CopyObject is not implemented yet");
+        if (call.header("x-amz-copy-source")) co_return co_await copy_object(call);
         co_return co_await put_object(call);
     }
     if (method == "GET") co_return co_await get_object(call, false);
