@@ -23,7 +23,7 @@ import test_s3_boto3
 DAEMON = None
 CHUNK_SIZE = 1 << 20  # small chunks so modest objects span several chunk files
 MIN_PART = 256 << 10
-LARGE = 200 << 20  # the streamed copy
+LARGE = 200 << 20  # the streamed copy (smaller under emulation: see main())
 RSS_HEADROOM = 64 << 20  # what a copy may add to shoald's resident memory, whatever its size
 
 
@@ -492,13 +492,15 @@ class PartNumber(S3TestCase):
 
 
 def main():
-    global DAEMON
+    global DAEMON, LARGE
     parser = argparse.ArgumentParser()
     parser.add_argument("--shoald", required=True)
     parser.add_argument("--emulator", default="")
     args, rest = parser.parse_known_args()
     env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
                     SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK_SIZE), SHOAL_S3_MIN_PART_SIZE=str(MIN_PART))
+    if args.emulator:
+        LARGE = 64 << 20  # qemu-user moves a few MB/s; the bound on memory is the same
     DAEMON = Daemon(args.shoald, args.emulator, env=env)
     test_s3_boto3.DAEMON = DAEMON  # its signed_request() helper sends to this daemon
     run_suite(lambda: DAEMON, [sys.argv[0]] + rest)
