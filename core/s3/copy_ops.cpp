@@ -87,8 +87,12 @@ S3Error vanished_source_error(Call& call, const Source& source) {
     const meta::ObjectVersion& read = source.located.version;
     const auto still = snapshot.catalog().version(*bucket, read.key, read.version_id());
     if (still && still->seq == read.seq) {
+        call.services.log.error("a chunk of a copy source is missing",
+                                {{"request_id", call.request_id}, {"bucket", source.names.bucket}, {"key", read.key}});
         return S3Error(500, "InternalError", "a chunk of the copy source is missing");
     }
+    call.services.log.debug("copy source removed during the copy",
+                            {{"request_id", call.request_id}, {"bucket", source.names.bucket}, {"key", read.key}});
     if (source.names.version_id) return S3Error(404, "NoSuchVersion", "The specified version does not exist.");
     return no_such_key(source.names.key);
 }

@@ -261,6 +261,42 @@ class CopyObject(S3TestCase):
         self.assertEqual(self.error(self.s3.copy_object, Bucket="no-such-destination", Key="dst",
                                     CopySource={"Bucket": self.bucket, "Key": "src"}), "NoSuchBucket")
 
+    def test_source_deleted_during_the_copy(self):
+        # The copy reads the source chunk by chunk; deleting the source frees
+        # its chunks. Either the copy finished first (and is whole), or it
+        # fails as NoSuchKey and leaves nothing behind: never a partial object.
+        size = 48 * CHUNK_SIZE
+        block = os.urandom(CHUNK_SIZE)
+        data = b"".join(block[i:] + block[:i] for i in range(size // CHUNK_SIZE))
+        outcomes = []
+        for attempt, delay in enumerate((0.0, 0.05, 0.1, 0.2, 0.4, 2.0)):
+            self.s3.put_object(Bucket=self.bucket, Key="src", Body=data)
+            baseline = len(chunk_files())
+            result = {}
+
+            def copy():
+                try:
+                    client().copy_object(Bucket=self.bucket, Key="dst%d" % attempt,
+                                         CopySource={"Bucket": self.bucket, "Key": "src"})
+                    result["ok"] = True
+                except botocore.exceptions.ClientError as e:
+                    result["error"] = e.response["Error"]["Code"]
+            copier = threading.Thread(target=copy)
+            copier.start()
+            time.sleep(delay)
+            self.s3.delete_object(Bucket=self.bucket, Key="src")
+            copier.join()
+            if result.get("ok"):
+                got = self.s3.get_object(Bucket=self.bucket, Key="dst%d" % attempt)["Body"].read()
+                self.assertEqual(hashlib.sha256(got).digest(), hashlib.sha256(data).digest())
+                self.s3.delete_object(Bucket=self.bucket, Key="dst%d" % attempt)
+            else:
+                self.assertEqual(result.get("error"), "NoSuchKey")
+                self.assert_missing("dst%d" % attempt)
+            self.assertEqual(len(chunk_files()), baseline - size // CHUNK_SIZE)  # nothing leaked
+            outcomes.append("copied" if result.get("ok") else result["error"])
+        print("\nsource deleted during copies: %s" % outcomes, file=sys.stderr)
+
     def test_large_copy_streams_in_bounded_memory(self):
         with tempfile.TemporaryFile() as f:
             digest = hashlib.sha256()
