@@ -114,6 +114,11 @@ asio::awaitable<void> copy_object(Call& call) {
     const bool replace_metadata = replaces(call, "x-amz-metadata-directive");
     const bool replace_tags = replaces(call, "x-amz-tagging-directive");
     engine::PutInput input = put_input_from_request(call);  // the request's headers, storage class and tags
+    {
+        // Fail before copying anything (the commit would refuse only after).
+        const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+        if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
+    }
     const Source source = resolve_source(call);
     const meta::ObjectVersion& from = source.located.version;
     check_copy_size(from.size);
