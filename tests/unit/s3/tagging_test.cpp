@@ -92,4 +92,6 @@ TEST_CASE("tag sets are written back as Tagging documents", "[s3]") {
                    "</TagSet>") != std::string::npos);
     CHECK(parse_tagging_xml(xml) == TagSet{{"a<b", "1"}, {"c", ""}});
     CHECK(tagging_xml({}).find("<TagSet></TagSet>") != std::string::npos);
+    // A CR is written as a reference: raw, a reader would see LF.
+    CHECK(parse_tagging_xml(tagging_xml({{"cr", "a\rb\r\n"}})) == TagSet{{"cr", "a\rb\r\n"}});
 }
