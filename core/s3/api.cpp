@@ -1,10 +1,13 @@
 #include "core/s3/api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "core/chunk/chunk_error.hpp"
+#include "core/hash/encoding.hpp"
+#include "core/hash/md5.hpp"
 #include "core/meta/catalog.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
@@ -69,6 +72,18 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
         if (n == 0) break;
         if (body.size() + n > limit) throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
         body.append(buffer.data(), n);
+    }
+    // S3 checks a Content-MD5 on its XML requests too (SDKs send one for
+    // DeleteObjects and PutObjectTagging): a body that changed is refused.
+    if (const std::string* md5 = call.header("Content-MD5")) {
+        const auto expected = hash::base64_decode(*md5);
+        if (!expected || expected->size() != hash::Md5::kDigestSize) {
+            throw S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+        }
+        const hash::Md5::Digest actual = hash::Md5().update(body).finish();
+        if (!std::equal(actual.begin(), actual.end(), expected->begin())) {
+            throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        }
     }
     co_return body;
 }

@@ -48,7 +48,8 @@ struct Call {
     asio::awaitable<void> respond_empty(int status, std::vector<http::Header> extra = {});
 };
 
-// Reads a small request body (XML documents) whole, refusing more than `limit` bytes.
+// Reads a small request body (XML documents) whole, refusing more than `limit`
+// bytes; checks its Content-MD5 if sent (InvalidDigest, BadDigest).
 asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit);
 
 // The stored headers, tags and storage class of a new object, from its request.

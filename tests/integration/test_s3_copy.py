@@ -443,6 +443,12 @@ class Tagging(S3TestCase):
             status, answer = signed_request("PUT", "/%s/k?tagging" % self.bucket, body)
             self.assertEqual(status, 400, body)
             self.assertIn(b"<Code>MalformedXML</Code>", answer, body)
+        body = b"<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"
+        for md5, code in ((base64.b64encode(hashlib.md5(b"other").digest()).decode(), b"BadDigest"),
+                          ("bogus", b"InvalidDigest")):
+            status, answer = signed_request("PUT", "/%s/k?tagging" % self.bucket, body, headers={"Content-MD5": md5})
+            self.assertEqual(status, 400)
+            self.assertIn(b"<Code>" + code + b"</Code>", answer)
         self.assertEqual(self.s3.get_object_tagging(Bucket=self.bucket, Key="k")["TagSet"],
                          [{"Key": "keep", "Value": "1"}])
         self.assertEqual(self.error(self.s3.get_object_tagging, Bucket=self.bucket, Key="missing"), "NoSuchKey")
