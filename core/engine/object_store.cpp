@@ -195,6 +195,25 @@ asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::stri
     co_return outcome;
 }
 
+asio::awaitable<meta::ObjectVersion> ObjectStore::set_tags(std::string bucket, std::string key,
+                                                           std::optional<std::string> version_id,
+                                                           std::vector<std::pair<std::string, std::string>> tags,
+                                                           std::function<void(const meta::ObjectVersion&)> check) {
+    meta::ObjectVersion version;
+    co_await async_commit(meta_, [&](meta::Catalog& catalog) {
+        const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+        auto found = version_id ? catalog.version(record, key, *version_id) : catalog.newest(record, key);
+        if (!found && version_id) throw meta::Refused(meta::Refusal::no_such_version, "no such version: " + *version_id);
+        if (!found) throw meta::Refused(meta::Refusal::no_such_key, "no such key: " + key);
+        if (check) check(*found);
+        found->tags = tags;
+        catalog.rewrite_version(record, *found);
+        version = std::move(*found);
+    });
+    version.inline_data.clear();
+    co_return version;
+}
+
 asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
     meta::UploadRecord upload;
     upload.seq = next_seq();

@@ -109,6 +109,15 @@ public:
     // Without version_id: the versioning-aware S3 delete (marker or removal).
     asio::awaitable<DeleteOutcome> remove(std::string bucket, std::string key, std::optional<std::string> version_id);
 
+    // Replaces the tags of one version (the newest without version_id) in its
+    // record: no new version is made (as S3 does). `check` runs in the commit
+    // transaction with the version found and may throw (delete markers).
+    // Refuses with no_such_key / no_such_version. Returns the version stored.
+    asio::awaitable<meta::ObjectVersion> set_tags(std::string bucket, std::string key,
+                                                  std::optional<std::string> version_id,
+                                                  std::vector<std::pair<std::string, std::string>> tags,
+                                                  std::function<void(const meta::ObjectVersion&)> check);
+
     // --- multipart uploads ---
     // Starts an upload described by `input` (headers, tags, storage class,
     // checksum algorithm); returns its id.

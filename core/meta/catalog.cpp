@@ -162,6 +162,15 @@ ObjectVersion Catalog::delete_version(const BucketRecord& bucket, std::string_vi
     return std::move(*v);
 }
 
+void Catalog::rewrite_version(const BucketRecord& bucket, const ObjectVersion& v) {
+    const auto lmdb_key = keys_.key_for_read(txn_, bucket.id, v.key, seq_suffix(v.seq));
+    if (!lmdb_key || !txn_.get(tables_.versions, *lmdb_key)) {
+        throw Refused(Refusal::no_such_version, "no such version: " + v.version_id());
+    }
+    txn_.put(tables_.versions, *lmdb_key, encode(v));
+    refresh_current(bucket, v.key);  // listing summaries hold no tags today; kept exact regardless
+}
+
 namespace {
 
 // The CommonPrefixes entry `key` rolls up into under `delimiter`, if any: the

@@ -142,6 +142,11 @@ public:
     std::vector<ObjectVersion> put_version(const BucketRecord& bucket, ObjectVersion& v);
     // Removes one version. Returns it.
     ObjectVersion delete_version(const BucketRecord& bucket, std::string_view key, std::string_view version_id);
+    // Stores `v` over the existing record of the same key and sequence (a
+    // change that makes no new version, e.g. its tags), keeping its place,
+    // its null_version flag and whatever the caller left unchanged. Refuses
+    // with no_such_version if there is no such record.
+    void rewrite_version(const BucketRecord& bucket, const ObjectVersion& v);
 
     // --- multipart uploads ---
     void create_upload(const BucketRecord& bucket, const UploadRecord& upload);

@@ -1,10 +1,13 @@
 #include "core/s3/api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
 
 #include "core/chunk/chunk_error.hpp"
+#include "core/hash/encoding.hpp"
+#include "core/hash/md5.hpp"
 #include "core/meta/catalog.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
@@ -69,6 +72,18 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
         if (n == 0) break;
         if (body.size() + n > limit) throw S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.");
         body.append(buffer.data(), n);
+    }
+    // S3 checks a Content-MD5 on its XML requests too (SDKs send one for
+    // DeleteObjects and PutObjectTagging): a body that changed is refused.
+    if (const std::string* md5 = call.header("Content-MD5")) {
+        const auto expected = hash::base64_decode(*md5);
+        if (!expected || expected->size() != hash::Md5::kDigestSize) {
+            throw S3Error(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
+        }
+        const hash::Md5::Digest actual = hash::Md5().update(body).finish();
+        if (!std::equal(actual.begin(), actual.end(), expected->begin())) {
+            throw S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        }
     }
     co_return body;
 }
@@ -177,19 +192,25 @@ asio::awaitable<void> Api::dispatch(Call& call) {
     if (auto problem = object_key_problem(t.key)) throw S3Error(400, problem->code, problem->message);
     if (method == "POST" && t.has("uploads")) co_return co_await create_multipart_upload(call);
     if (t.has("uploadId")) {
-        if (method == "PUT" && !call.header("x-amz-copy-source")) co_return co_await upload_part(call);
-        if (method == "PUT") throw not_implemented("UploadPartCopy is not implemented yet");
+        if (method == "PUT" && call.header("x-amz-copy-source")) co_return co_await upload_part_copy(call);
+        if (method == "PUT") co_return co_await upload_part(call);
         if (method == "POST") co_return co_await complete_multipart_upload(call);
         if (method == "DELETE") co_return co_await abort_multipart_upload(call);
         if (method == "GET") co_return co_await list_parts(call);
         throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
     }
-    if (t.has("uploads") || t.has("tagging") || t.has("acl") || t.has("retention") ||
+    if (t.has("tagging")) {
+        if (method == "GET") co_return co_await get_object_tagging(call);
+        if (method == "PUT") co_return co_await put_object_tagging(call);
+        if (method == "DELETE") co_return co_await delete_object_tagging(call);
+        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    }
+    if (t.has("uploads") || t.has("acl") || t.has("retention") ||
         t.has("legal-hold") || t.has("attributes") || t.has("restore") || t.has("select")) {
         throw not_implemented("this object sub-resource is not implemented yet");
     }
     if (method == "PUT") {
-        if (call.header("x-amz-copy-source")) throw not_implemented("CopyObject is not implemented yet");
+        if (call.header("x-amz-copy-source")) co_return co_await copy_object(call);
         co_return co_await put_object(call);
     }
     if (method == "GET") co_return co_await get_object(call, false);

@@ -48,11 +48,36 @@ struct Call {
     asio::awaitable<void> respond_empty(int status, std::vector<http::Header> extra = {});
 };
 
-// Reads a small request body (XML documents) whole, refusing more than `limit` bytes.
+// Reads a small request body (XML documents) whole, refusing more than `limit`
+// bytes; checks its Content-MD5 if sent (InvalidDigest, BadDigest).
 asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit);
 
 // The stored headers, tags and storage class of a new object, from its request.
 engine::PutInput put_input_from_request(Call& call);
+
+// A version found in metadata, and the read lease that keeps its chunks on
+// disk while the Located lives (taken before the metadata was read).
+struct Located {
+    engine::ReadLeases::Lease lease;
+    meta::BucketRecord bucket;
+    meta::ObjectVersion version;
+};
+
+// An object version as addressed by bucket, key and an optional versionId
+// (as S3 sends it), read from one snapshot; delete markers included.
+// Throws NoSuchBucket, NoSuchKey, NoSuchVersion, or InvalidArgument for an
+// id this store never issues.
+Located locate_version(engine::ObjectStore& objects, const std::string& bucket, const std::string& key,
+                       const std::string* version_id);
+
+// The x-amz-version-id a response names `v` by ("" when none: a null version
+// in a bucket that never had versioning).
+std::string version_header_value(const meta::BucketRecord& bucket, const meta::ObjectVersion& v);
+
+// The uploadId and partNumber parameters of a multipart request; throw
+// InvalidArgument when missing or out of range (1 to 10000).
+const std::string& upload_id_of(const Call& call);
+std::uint32_t part_number_of(const std::string* text);
 
 // Checks of Content-MD5 and x-amz-checksum-* against the content's digests;
 // sets `algorithm` to the additional checksum to compute.
@@ -74,6 +99,13 @@ asio::awaitable<void> put_object(Call& call);
 asio::awaitable<void> get_object(Call& call, bool head);
 asio::awaitable<void> delete_object(Call& call);
 asio::awaitable<void> delete_objects(Call& call);
+
+asio::awaitable<void> copy_object(Call& call);
+asio::awaitable<void> upload_part_copy(Call& call);
+
+asio::awaitable<void> get_object_tagging(Call& call);
+asio::awaitable<void> put_object_tagging(Call& call);
+asio::awaitable<void> delete_object_tagging(Call& call);
 
 asio::awaitable<void> create_multipart_upload(Call& call);
 asio::awaitable<void> upload_part(Call& call);

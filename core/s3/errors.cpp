@@ -10,6 +10,8 @@ void append_xml_escaped(std::string& out, std::string_view text) {
             case '>': out += "&gt;"; break;
             case '"': out += "&quot;"; break;
             case '\'': out += "&apos;"; break;
+            // A raw CR would reach the reader as LF (XML end-of-line handling).
+            case '\r': out += "&#13;"; break;
             default: out += c;
         }
     }

@@ -15,7 +15,8 @@ http::Response error_response(int status, std::string_view code, std::string_vie
 // (bad syntax, limits, timeouts, overload). Usable as an http::ErrorRenderer.
 http::Response transport_error(int status, std::string_view reason);
 
-// Escapes &, <, >, " and ' for XML text and attribute values.
+// Escapes &, <, >, " and ' for XML text and attribute values, and CR (which
+// XML readers would otherwise turn into LF).
 void append_xml_escaped(std::string& out, std::string_view text);
 
 }  // namespace shoal::s3

@@ -14,25 +14,11 @@ namespace {
 
 constexpr std::size_t kMaxCompleteBody = 4 * 1024 * 1024;  // 10,000 parts fit easily
 
-const std::string& upload_id_of(const Call& call) {
-    const std::string* id = call.target.param("uploadId");
-    if (id == nullptr || id->empty()) throw invalid_argument("uploadId is required");
-    return *id;
-}
-
 std::optional<std::uint64_t> parse_number(const std::string& text) {
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return n;
-}
-
-std::uint32_t part_number_of(const std::string* text) {
-    const auto n = text ? parse_number(*text) : std::nullopt;
-    if (!n || *n < 1 || *n > kMaxParts) {
-        throw invalid_argument("Part number must be an integer between 1 and 10000, inclusive");
-    }
-    return static_cast<std::uint32_t>(*n);
 }
 
 void owner(XmlWriter& xml, const Call& call, const char* element) {
@@ -47,6 +33,20 @@ const S3Error precondition_failed() {
 }
 
 }  // namespace
+
+std::uint32_t part_number_of(const std::string* text) {
+    const auto n = text ? parse_number(*text) : std::nullopt;
+    if (!n || *n < 1 || *n > kMaxParts) {
+        throw invalid_argument("Part number must be an integer between 1 and 10000, inclusive");
+    }
+    return static_cast<std::uint32_t>(*n);
+}
+
+const std::string& upload_id_of(const Call& call) {
+    const std::string* id = call.target.param("uploadId");
+    if (id == nullptr || id->empty()) throw invalid_argument("uploadId is required");
+    return *id;
+}
 
 asio::awaitable<void> create_multipart_upload(Call& call) {
     engine::PutInput input = put_input_from_request(call);

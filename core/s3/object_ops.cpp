@@ -1,16 +1,17 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects.
 #include <algorithm>
-#include <ctime>
 
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
+#include "core/s3/conditions.hpp"
 #include "core/s3/delete_objects_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
 #include "core/s3/names.hpp"
 #include "core/s3/range.hpp"
+#include "core/s3/tagging.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
@@ -42,76 +43,43 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 
 std::string quote_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
-// ETag comparison as S3 does it: quotes optional, "*" matches anything.
-bool etag_matches(std::string_view header, std::string_view etag) {
-    std::string_view rest = header;
-    while (!rest.empty()) {
-        const std::size_t comma = rest.find(',');
-        std::string_view item = rest.substr(0, comma);
-        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-        if (item.substr(0, 2) == "W/") item.remove_prefix(2);
-        if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
-        if (item == "*" || item == etag) return true;
+// The bytes of part `number` of a multipart object, by the part numbers its
+// record keeps; an object not uploaded in parts is its own part 1 (as S3).
+ByteRange part_range(const meta::ObjectVersion& v, std::uint32_t number) {
+    const auto unsatisfiable = [] {
+        return S3Error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable");
+    };
+    if (v.parts.empty()) {
+        if (number != 1) throw unsatisfiable();
+        return ByteRange{0, v.size};
     }
-    return false;
-}
-
-// Parses an HTTP date (IMF-fixdate, as clients send) to unix milliseconds.
-std::optional<std::uint64_t> parse_http_date(std::string_view text) {
-    std::tm tm{};
-    const std::string s(text);
-    const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    const std::time_t t = timegm(&tm);
-    if (t < 0) return std::nullopt;
-    return static_cast<std::uint64_t>(t) * 1000;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_tagging(std::string_view header) {
-    std::vector<std::pair<std::string, std::string>> tags;
-    while (!header.empty()) {
-        const std::size_t amp = header.find('&');
-        const std::string_view item = header.substr(0, amp);
-        header = amp == std::string_view::npos ? std::string_view{} : header.substr(amp + 1);
-        if (item.empty()) continue;
-        const std::size_t eq = item.find('=');
-        auto key = percent_decode(item.substr(0, eq), true);
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), true);
-        if (!key || !value || key->empty() || key->size() > 128 || value->size() > 256) {
-            throw S3Error(400, "InvalidTag", "The tag provided was not a valid tag.");
-        }
-        tags.emplace_back(std::move(*key), std::move(*value));
+    std::uint64_t offset = 0;
+    for (const meta::PartInfo& part : v.parts) {
+        if (part.number == number) return ByteRange{offset, part.size};
+        offset += part.size;
     }
-    if (tags.size() > 10) throw S3Error(400, "BadRequest", "Object tags cannot be greater than 10");
-    return tags;
+    throw unsatisfiable();
 }
 
-struct Located {
-    engine::ReadLeases::Lease lease;  // keeps the version's chunks while it is held
-    meta::BucketRecord bucket;
-    meta::ObjectVersion version;
-};
+}  // namespace
 
-// The version a GET/HEAD/DELETE addresses; S3's errors when there is none.
-Located locate(Call& call) {
-    engine::ReadLeases::Lease lease = call.services.objects.lease_reads();  // before the metadata is read
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    auto bucket = snapshot.catalog().bucket(call.target.bucket);
-    if (!bucket) throw no_such_bucket(call.target.bucket);
-    const std::string* version_id = call.target.param("versionId");
+Located locate_version(engine::ObjectStore& objects, const std::string& bucket_name, const std::string& key,
+                       const std::string* version_id) {
+    engine::ReadLeases::Lease lease = objects.lease_reads();  // before the metadata is read
+    const meta::Snapshot snapshot = objects.meta().snapshot();
+    auto bucket = snapshot.catalog().bucket(bucket_name);
+    if (!bucket) throw no_such_bucket(bucket_name);
     std::optional<meta::ObjectVersion> version;
     if (version_id != nullptr) {
         std::uint64_t seq = 0;
         if (*version_id != "null" && !meta::parse_version_id(*version_id, seq)) {
             throw invalid_argument("Invalid version id specified");
         }
-        version = snapshot.catalog().version(*bucket, call.target.key, *version_id);
+        version = snapshot.catalog().version(*bucket, key, *version_id);
         if (!version) throw S3Error(404, "NoSuchVersion", "The specified version does not exist.");
     } else {
-        version = snapshot.catalog().newest(*bucket, call.target.key);
-        if (!version) throw no_such_key(call.target.key);
+        version = snapshot.catalog().newest(*bucket, key);
+        if (!version) throw no_such_key(key);
     }
     return Located{std::move(lease), std::move(*bucket), std::move(*version)};
 }
@@ -120,8 +88,6 @@ std::string version_header_value(const meta::BucketRecord& bucket, const meta::O
     if (bucket.versioning == meta::Versioning::unversioned && v.null_version) return {};
     return v.version_id();
 }
-
-}  // namespace
 
 std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call& call,
                                                                           engine::ChecksumAlgorithm& algorithm,
@@ -209,7 +175,7 @@ engine::PutInput put_input_from_request(Call& call) {
         }
         input.storage_class = *storage_class;
     }
-    if (const std::string* tagging = call.header("x-amz-tagging")) input.tags = parse_tagging(*tagging);
+    if (const std::string* tagging = call.header("x-amz-tagging")) input.tags = parse_tagging_header(*tagging);
 
     return input;
 }
@@ -261,7 +227,8 @@ asio::awaitable<void> put_object(Call& call) {
 }
 
 asio::awaitable<void> get_object(Call& call, bool head) {
-    const Located located = locate(call);
+    const Located located =
+        locate_version(call.services.objects, call.target.bucket, call.target.key, call.target.param("versionId"));
     const meta::ObjectVersion& v = located.version;
     const std::string version_header = version_header_value(located.bucket, v);
     if (v.delete_marker) {
@@ -310,10 +277,18 @@ asio::awaitable<void> get_object(Call& call, bool head) {
 
     std::optional<ByteRange> range;
     bool unsatisfiable = false;
-    try {
-        range = parse_range(call.header("Range"), v.size);
-    } catch (const S3Error&) {
-        unsatisfiable = true;
+    if (const std::string* part_text = call.target.param("partNumber")) {
+        if (call.header("Range") != nullptr) {
+            throw invalid_request("Cannot specify both Range header and partNumber query parameter");
+        }
+        range = part_range(v, part_number_of(part_text));
+        if (!v.parts.empty()) headers.push_back(http::Header{"x-amz-mp-parts-count", std::to_string(v.parts.size())});
+    } else {
+        try {
+            range = parse_range(call.header("Range"), v.size);
+        } catch (const S3Error&) {
+            unsatisfiable = true;
+        }
     }
     if (unsatisfiable) {
         http::Response response = error_response(416, "InvalidRange", "The requested range is not satisfiable",
@@ -359,7 +334,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     const std::uint64_t first = range ? range->first : 0;
     const std::uint64_t length = range ? range->length : v.size;
     int status = 200;
-    if (range) {
+    if (range && length > 0) {  // (an empty part has no byte range to name)
         status = 206;
         headers.push_back(http::Header{"Content-Range", "bytes " + std::to_string(first) + "-" +
                                                             std::to_string(first + length - 1) + "/" +

@@ -7,6 +7,16 @@
 #include "core/s3/error.hpp"
 
 namespace shoal::s3 {
+namespace {
+
+std::optional<std::uint64_t> number(std::string_view s) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+}  // namespace
 
 std::optional<ByteRange> parse_range(const std::string* header, std::uint64_t size) {
     if (header == nullptr) return std::nullopt;
@@ -15,12 +25,6 @@ std::optional<ByteRange> parse_range(const std::string* header, std::uint64_t si
     spec.remove_prefix(6);
     const std::size_t dash = spec.find('-');
     if (dash == std::string_view::npos) return std::nullopt;
-    const auto number = [](std::string_view s) -> std::optional<std::uint64_t> {
-        std::uint64_t v = 0;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-        return v;
-    };
     const std::string_view first_text = spec.substr(0, dash);
     const std::string_view last_text = spec.substr(dash + 1);
     std::uint64_t first;
@@ -45,6 +49,25 @@ std::optional<ByteRange> parse_range(const std::string* header, std::uint64_t si
         if (first >= size) throw S3Error(416, "InvalidRange", "The requested range is not satisfiable");
     }
     return ByteRange{first, last - first + 1};
+}
+
+ByteRange parse_copy_range(std::string_view header, std::uint64_t size) {
+    const auto syntax = [] {
+        return invalid_argument("The x-amz-copy-source-range value must be of the form bytes=first-last where first "
+                                "and last are the zero-based offsets of the first and last bytes to copy");
+    };
+    if (header.substr(0, 6) != "bytes=") throw syntax();
+    header.remove_prefix(6);
+    const std::size_t dash = header.find('-');
+    if (dash == std::string_view::npos) throw syntax();
+    const auto first = number(header.substr(0, dash));
+    const auto last = number(header.substr(dash + 1));
+    if (!first || !last || *last < *first) throw syntax();
+    if (*last >= size) {
+        throw S3Error(416, "InvalidRange", "The requested range is not satisfiable: the source has " +
+                                              std::to_string(size) + " bytes");
+    }
+    return ByteRange{*first, *last - *first + 1};
 }
 
 }  // namespace shoal::s3

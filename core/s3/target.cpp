@@ -78,6 +78,22 @@ std::string percent_encode(std::string_view s, bool keep_slash) {
     return out;
 }
 
+std::optional<QueryPairs> parse_query_string(std::string_view query) {
+    QueryPairs pairs;
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view item = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (item.empty()) continue;
+        const std::size_t eq = item.find('=');
+        auto name = percent_decode(item.substr(0, eq), true);
+        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), true);
+        if (!name || !value) return std::nullopt;
+        pairs.emplace_back(std::move(*name), std::move(*value));
+    }
+    return pairs;
+}
+
 Target parse_target(const http::Request& request, const std::vector<std::string>& domains) {
     Target target;
     std::string_view path = request.path();
@@ -101,18 +117,9 @@ Target parse_target(const http::Request& request, const std::vector<std::string>
         }
     }
 
-    std::string_view query = request.query();
-    while (!query.empty()) {
-        const std::size_t amp = query.find('&');
-        const std::string_view item = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (item.empty()) continue;
-        const std::size_t eq = item.find('=');
-        auto name = percent_decode(item.substr(0, eq), true);
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), true);
-        if (!name || !value) throw S3Error(400, "InvalidURI", "Couldn't parse the specified URI.");
-        target.query.emplace_back(std::move(*name), std::move(*value));
-    }
+    auto query = parse_query_string(request.query());
+    if (!query) throw S3Error(400, "InvalidURI", "Couldn't parse the specified URI.");
+    target.query = std::move(*query);
     return target;
 }
 

@@ -1,9 +1,11 @@
 // The Range header of GetObject against objects of random sizes. A range
 // served always lies inside the object; "bytes=N-M" / "bytes=N-" / "bytes=-N"
 // are read as RFC 9110 says (restated here); anything else serves the whole
-// object or answers 416 InvalidRange.
+// object or answers 416 InvalidRange. The same header as an
+// x-amz-copy-source-range: exactly "bytes=N-M" inside the object, or refused.
 //
 // Input: [8 bytes: object size][Range header value...]
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -93,6 +95,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     } else {
         FUZZ_CHECK(got.kind == Expected::whole, "a multi-range header is served as one range");
+    }
+    try {
+        const s3::ByteRange r = s3::parse_copy_range(header, object_size);
+        FUZZ_CHECK(r.length >= 1 && r.first < object_size && r.length <= object_size - r.first, header);
+        const std::string_view spec = std::string_view(header).substr(std::min<std::size_t>(6, header.size()));
+        const std::size_t dash = spec.find('-');
+        FUZZ_CHECK(header.substr(0, 6) == "bytes=" && dash != std::string_view::npos &&
+                       decimal(spec.substr(0, dash)) == r.first &&
+                       decimal(spec.substr(dash + 1)) == r.first + r.length - 1,
+                   "a copy range that is not bytes=N-M: " + header);
+    } catch (const s3::S3Error& e) {
+        FUZZ_CHECK((e.status() == 416 && e.code() == "InvalidRange") ||
+                       (e.status() == 400 && e.code() == "InvalidArgument"),
+                   e.code());
     }
     FUZZ_CHECK(!s3::parse_range(nullptr, object_size).has_value(), "no header");
     return 0;

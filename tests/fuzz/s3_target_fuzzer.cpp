@@ -1,7 +1,8 @@
 // What a request addresses: parse_target() on request heads as the HTTP
 // parser delivers them (path and virtual-hosted style), percent_decode() and
 // percent_encode() (a round trip), and the bucket name and object key rules,
-// each checked against a plain restatement of the rule.
+// each checked against a plain restatement of the rule; the same bytes as a
+// URL query string (x-amz-tagging) and as an x-amz-copy-source header.
 //
 // Input: [1 byte: flags][host line][\n][request target][\n][a name or key...]
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/http/request_parser.hpp"
+#include "core/s3/copy_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/names.hpp"
 #include "core/s3/target.hpp"
@@ -160,6 +162,21 @@ void check_target(std::string_view host, std::string_view target, bool with_doma
     check_key(t.key);
 }
 
+void check_query_and_copy_source(std::string_view text) {
+    if (const auto pairs = s3::parse_query_string(text)) {
+        for (const auto& [name, value] : *pairs) FUZZ_CHECK(name.size() + value.size() <= text.size(), "a pair grew");
+    } else {
+        FUZZ_CHECK(text.find('%') != std::string_view::npos, "a query without escapes refused");
+    }
+    try {
+        const s3::CopySource source = s3::parse_copy_source(text);
+        FUZZ_CHECK(!s3::bucket_name_problem(source.bucket) && !s3::object_key_problem(source.key), std::string(text));
+        FUZZ_CHECK(!source.version_id || !source.version_id->empty(), "an empty version id");
+    } catch (const s3::S3Error& e) {
+        FUZZ_CHECK(e.status() == 400 && (e.code() == "InvalidArgument" || e.code() == "InvalidBucketName"), e.code());
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -173,5 +190,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_percent(all);
     check_bucket_name(rest);
     check_key(rest);
+    check_query_and_copy_source(all);
     return 0;
 }

@@ -1,8 +1,9 @@
 // The XML request bodies S3 operations parse with pugixml: DeleteObjects,
-// CompleteMultipartUpload, PutBucketVersioning and CreateBucket. Each parser
+// CompleteMultipartUpload, PutBucketVersioning, CreateBucket and
+// PutObjectTagging. Each parser
 // sees every input; it either returns what its contract promises or throws
 // the S3 error it documents, nothing else. Keys never hold a NUL, and a
-// DeleteObjects request written back out as XML reads the same.
+// DeleteObjects request (or a tag set) written back out as XML reads the same.
 //
 // The same input also drives a writer of DeleteObjects bodies (keys of any
 // bytes, escaped or in CDATA pieces): what was written is what is read.
@@ -17,6 +18,7 @@
 #include "core/s3/create_bucket_request.hpp"
 #include "core/s3/delete_objects_request.hpp"
 #include "core/s3/error.hpp"
+#include "core/s3/tagging.hpp"
 #include "core/s3/versioning_request.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
@@ -149,6 +151,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(location.size() <= size, "location longer than the body");
     } catch (const s3::S3Error& e) {
         check_error(e, "MalformedXML");
+    }
+
+    try {
+        const s3::TagSet tags = s3::parse_tagging_xml(body);
+        FUZZ_CHECK(tags.size() <= s3::kMaxTags, "tag count");
+        for (std::size_t i = 0; i < tags.size(); ++i) {
+            FUZZ_CHECK(!tags[i].first.empty() && tags[i].first.find('\0') == std::string::npos, "a tag key");
+            FUZZ_CHECK(tags[i].second.find('\0') == std::string::npos, "a NUL in a tag value");
+            for (std::size_t j = 0; j < i; ++j) FUZZ_CHECK(tags[j].first != tags[i].first, "duplicate tag keys");
+        }
+        FUZZ_CHECK(s3::parse_tagging_xml(s3::tagging_xml(tags)) == tags, "a tag set read otherwise than written");
+    } catch (const s3::S3Error& e) {
+        check_error(e, "MalformedXML InvalidTag BadRequest");
     }
 
     const std::string quoted = "\"" + std::string(body) + "\"";

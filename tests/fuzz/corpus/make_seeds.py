@@ -177,6 +177,8 @@ def main():
         "utf8-edges": "\x00\n/b/%ED%A0%80%F4%90%80%80\n\xf0\x9f\x98\x80\xed\xa0\x80\xc0\xaf",
         "ip-name": "\x00\n/192.168.1.1/k\n192.168.1.1",
         "star": "\x00\n*\nxn--abc",
+        "copy-source": "\x00\n/b/k\n/src-bucket/dir/a%20b%2Bc?versionId=0001A2B3C4D5E6F7",
+        "tagging-header": "\x00\n/b/k?tagging\na=1&b=two%20words+x&flag&c=%3D%26",
     })
 
     def rng(size, header):
@@ -191,6 +193,8 @@ def main():
         "reversed": rng(100, "bytes=9-0"),
         "huge": rng(1 << 63 | 5, "bytes=18446744073709551615-"),
         "zero-suffix": rng(10, "bytes=-0"),
+        "copy-last-byte": rng(100, "bytes=99-99"),
+        "copy-leading-zeros": rng(100, "bytes=007-0010"),
     })
 
     write("s3_xml", {
@@ -210,6 +214,10 @@ def main():
         "entities": "<!DOCTYPE d [<!ENTITY e \"x\">]><Delete><Object><Key>&amp;&#x41;&e;<![CDATA[<k>]]></Key>"
                     "</Object></Delete>",
         "broken": "<Delete><Object><Key>a</Object>",
+        "tagging": '<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><TagSet><Tag><Key>a&amp;b</Key>'
+                   "<Value>x y</Value></Tag><Tag><Key>cr</Key><Value>&#13;<![CDATA[v]]></Value></Tag></TagSet></Tagging>",
+        "tagging-duplicate": "<Tagging><TagSet><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2"
+                             "</Value></Tag></TagSet></Tagging>",
     })
 
     write("config", {

@@ -55,3 +55,26 @@ TEST_CASE("unsatisfiable ranges are 416 InvalidRange", "[s3]") {
     CHECK(unsatisfiable("bytes=0-0", 0));
     CHECK(unsatisfiable("bytes=18446744073709551615-", 10));
 }
+
+TEST_CASE("copy-source ranges are exact byte ranges within the source", "[s3]") {
+    const ByteRange r = parse_copy_range("bytes=10-19", 100);
+    CHECK(r.first == 10);
+    CHECK(r.length == 10);
+    CHECK(parse_copy_range("bytes=99-99", 100).length == 1);
+    CHECK(parse_copy_range("bytes=0-99", 100).length == 100);
+    const auto code = [](const std::string& header, std::uint64_t size) -> std::string {
+        try {
+            parse_copy_range(header, size);
+        } catch (const S3Error& e) {
+            return e.code() + "/" + std::to_string(e.status());
+        }
+        return "no error";
+    };
+    CHECK(code("bytes=0-100", 100) == "InvalidRange/416");
+    CHECK(code("bytes=100-100", 100) == "InvalidRange/416");
+    CHECK(code("bytes=0-0", 0) == "InvalidRange/416");
+    for (const char* bad : {"bytes=5-", "bytes=-5", "bytes=9-3", "bytes=1-2,4-5", "bits=1-2", "bytes=a-b", "bytes=1",
+                            "", "bytes=+1-2"}) {
+        CHECK(code(bad, 100) == "InvalidArgument/400");
+    }
+}
