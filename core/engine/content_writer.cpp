@@ -21,8 +21,8 @@ asio::awaitable<void> ContentWriter::consume(ByteSource& source) {
         total += n;
         if (total > max_size_) throw TooLarge("content larger than " + std::to_string(max_size_) + " bytes");
         const std::string_view data(buffer.data(), n);
-        hashing_.update(data);
         if (!chunked && inline_data_.size() + n <= inline_threshold_) {
+            hashing_.update(data);  // a few KiB at most: on the event loop
             inline_data_.append(data);
             continue;
         }
@@ -30,9 +30,9 @@ asio::awaitable<void> ContentWriter::consume(ByteSource& source) {
             chunked = true;
             const std::string head = std::move(inline_data_);
             inline_data_.clear();
-            co_await append(head);
+            co_await append(head, Hashed::already);
         }
-        co_await append(data);
+        co_await append(data, Hashed::not_yet);
     }
     if (writer_) co_await finish_chunk();
     digests_ = hashing_.finish();
@@ -56,14 +56,19 @@ asio::awaitable<void> ContentWriter::finish_chunk() {
     chunks_.back().length = info.size;
 }
 
-asio::awaitable<void> ContentWriter::append(std::string_view data) {
+asio::awaitable<void> ContentWriter::append(std::string_view data, Hashed hashed) {
     const std::uint64_t chunk_size = store_.options().chunk_size;
     while (!data.empty()) {
         if (!writer_) co_await start_chunk();
         const std::uint64_t in_chunk = written_ - chunks_.back().offset;
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), chunk_size - in_chunk));
         try {
-            co_await store_.pool().run([&] { writer_->append(data.data(), n); });
+            // Digests (MD5 and the checksum) are computed on the pool with the
+            // write, so a large upload never holds up the event loop.
+            co_await store_.pool().run([&] {
+                if (hashed == Hashed::not_yet) hashing_.update(data.substr(0, n));
+                writer_->append(data.data(), n);
+            });
         } catch (const chunk::ChunkError& e) {
             // A drive that fails a write takes no more until it is looked at.
             store_.conscience().report_failure(chunks_.back().drive, e.what());

@@ -44,7 +44,8 @@ public:
     asio::awaitable<void> discard();
 
 private:
-    asio::awaitable<void> append(std::string_view data);
+    enum class Hashed { already, not_yet };  // whether `data` went through hashing_ yet
+    asio::awaitable<void> append(std::string_view data, Hashed hashed);
     asio::awaitable<void> start_chunk();
     asio::awaitable<void> finish_chunk();
 
