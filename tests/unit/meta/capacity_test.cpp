@@ -218,6 +218,8 @@ TEST_CASE("bytes per object in the metadata map, by kind of object", "[meta][cap
     const Population populations[] = {
         {"empty (0 B)", 0, 0, 0},
         {"inline 1 KiB", 1024, 1024, 0},
+        {"inline 1.75 KiB", 1792, 1792, 0},
+        {"inline 2 KiB", 2048, 2048, 0},
         {"inline 4 KiB", 4096, 4096, 0},
         {"1 chunk (up to 8 MiB)", 5 * kMiB, 0, 1},
         {"8 chunks (64 MiB)", 64 * kMiB, 0, 8},
