@@ -162,10 +162,10 @@ public:
     UploadsPage list_uploads(const BucketRecord& bucket, const UploadsQuery& query) const;
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
+    VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;
 
     // How much of the map the database occupies, as this transaction sees it.
     MapUsage usage() const { return txn_.usage(); }
-    VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;
 
 private:
     static std::uint64_t allocate_id(Txn& txn, void* self);
