@@ -112,6 +112,20 @@ std::string apply_metadata_dir(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_metadata_map_size(Config& c, const Values& v) {
+    // A multiple of 64 KiB is a whole number of pages on every kernel we run
+    // on (4, 16 or 64 KiB pages). At 8 MiB, half the map is the 4 MiB kept
+    // for deletes (core/meta/capacity.hpp); less would leave next to nothing.
+    constexpr std::uint64_t kMin = std::uint64_t{8} << 20;
+    constexpr std::uint64_t kMax = std::uint64_t{16} << 40;
+    const auto n = parse_uint(v.at(0), kMax);
+    if (!n || (*n != 0 && (*n < kMin || *n % (64u << 10) != 0))) {
+        return "0 (the default) or a multiple of 65536 bytes from 8388608 (8 MiB) to 17592186044416 (16 TiB)";
+    }
+    c.metadata_map_size = *n;
+    return {};
+}
+
 std::string apply_inline_threshold(Config& c, const Values& v) {
     const auto n = parse_uint(v.at(0), 256 * 1024);
     if (!n) return "a number of bytes from 0 to 262144";
@@ -189,6 +203,9 @@ constexpr Setting kSettings[] = {
      "data directories, one per drive (created if missing; env: comma-separated)", apply_drives},
     {"storage.metadata_dir", Kind::string, "\"\" (<first drive>/meta)",
      "where the metadata database lives (put it on the fastest device)", apply_metadata_dir},
+    {"storage.metadata_map_size", Kind::integer, "0 (64 GiB; 1 GiB on 32-bit)",
+     "bytes of address space reserved for the metadata database: its size limit (docs/capacity.md)",
+     apply_metadata_map_size},
     {"storage.inline_threshold", Kind::integer, "4096", "objects of at most this many bytes are kept in metadata",
      apply_inline_threshold},
     {"storage.chunk_size", Kind::integer, "8388608", "bytes of object data per chunk file", apply_chunk_size},

@@ -33,6 +33,7 @@ struct Config {
     // [storage]
     std::vector<std::filesystem::path> drives{"shoal-data"};
     std::filesystem::path metadata_dir;  // empty: <first drive>/meta
+    std::uint64_t metadata_map_size = 0;  // bytes; 0: the store's default for this architecture
     std::uint64_t inline_threshold = 4096;
     std::uint64_t chunk_size = 8u << 20;
     // [s3]

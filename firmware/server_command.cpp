@@ -15,6 +15,7 @@
 #include "core/engine/object_store.hpp"
 #include "core/engine/orphan_collector.hpp"
 #include "core/http/server.hpp"
+#include "core/meta/capacity.hpp"
 #include "core/meta/store.hpp"
 #include "core/placement/conscience.hpp"
 #include "core/runtime/blocking_pool.hpp"
@@ -104,8 +105,14 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         }
         const std::filesystem::path meta_dir =
             config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
-        metadata = std::make_unique<meta::Store>(meta_dir, meta::StoreOptions{});
-        log.info("metadata ready", {{"path", meta_dir.string()}, {"map_size", metadata->map_size()}});
+        meta::StoreOptions store_options;
+        if (config.metadata_map_size != 0) store_options.map_size = config.metadata_map_size;
+        metadata = std::make_unique<meta::Store>(meta_dir, store_options);
+        const meta::MapUsage usage = metadata->snapshot().catalog().usage();
+        log.info("metadata ready", {{"path", meta_dir.string()},
+                                    {"map_size", metadata->map_size()},
+                                    {"admission_limit", meta::admission_limit_bytes(metadata->map_size())},
+                                    {"used", usage.used_pages * usage.page_size}});
     } catch (const storage::DriveError& e) {
         log.error("cannot open drive", {{"error", e.what()}});
         return 1;

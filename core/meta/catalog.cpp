@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/meta/capacity.hpp"
+
 namespace shoal::meta {
 namespace {
 
@@ -67,6 +69,7 @@ BucketRecord Catalog::create_bucket(std::string_view name, std::uint64_t now_ms)
     record.id = bump(kNextId);
     record.created_ms = now_ms;
     txn_.put(tables_.buckets, name, encode(record));
+    check_room(txn_);
     return record;
 }
 
@@ -149,6 +152,7 @@ std::vector<ObjectVersion> Catalog::put_version(const BucketRecord& bucket, Obje
     const std::string key = v.key;
     txn_.put(tables_.versions, lmdb_key, encode(v));
     refresh_current(bucket, key);
+    check_room(txn_);  // delete markers too: they are records like any other
     return removed;
 }
 
@@ -169,6 +173,7 @@ void Catalog::rewrite_version(const BucketRecord& bucket, const ObjectVersion& v
     }
     txn_.put(tables_.versions, *lmdb_key, encode(v));
     refresh_current(bucket, v.key);  // listing summaries hold no tags today; kept exact regardless
+    check_room(txn_);                // more tags can grow the record
 }
 
 namespace {
@@ -204,6 +209,7 @@ void Catalog::create_upload(const BucketRecord& bucket, const UploadRecord& uplo
     const std::string index_key =
         keys_.key_for_write(txn_, tables_.upload_keys, bucket.id, upload.key, upload_suffix(upload));
     txn_.put(tables_.upload_keys, index_key, {});
+    check_room(txn_);
 }
 
 std::optional<UploadRecord> Catalog::upload(std::string_view upload_id) const {
@@ -227,6 +233,7 @@ std::optional<PartRecord> Catalog::put_part(std::string_view upload_id, const Pa
     std::optional<PartRecord> replaced;
     if (const auto found = txn_.get(tables_.parts, key)) replaced = decode_part(*found);
     txn_.put(tables_.parts, key, encode(part));
+    check_room(txn_);
     return replaced;
 }
 

@@ -14,6 +14,11 @@
 // Invariant: after every committed transaction, `current` holds exactly the
 // summary of each key's newest version when that version is not a delete
 // marker. Both are changed together by put_version/delete_version only.
+//
+// Writes that make the database grow (create_bucket, put_version,
+// create_upload, put_part) throw MetaFull once the map is full up to its
+// reserve (capacity.hpp), after writing: the transaction must then be
+// aborted, as the store does with a mutation that throws.
 #pragma once
 
 #include <cstdint>
@@ -163,6 +168,9 @@ public:
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
     VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;
+
+    // How much of the map the database occupies, as this transaction sees it.
+    MapUsage usage() const { return txn_.usage(); }
 
 private:
     static std::uint64_t allocate_id(Txn& txn, void* self);

@@ -6,7 +6,9 @@
 namespace shoal::meta {
 
 void throw_lmdb(const char* operation, int rc) {
-    throw MetaError(std::string("metadata store: ") + operation + ": " + mdb_strerror(rc));
+    const std::string what = std::string("metadata store: ") + operation + ": " + mdb_strerror(rc);
+    if (rc == MDB_MAP_FULL) throw MetaFull(what);
+    throw MetaError(what);
 }
 
 Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs, std::uint64_t min_map_size) {
@@ -20,7 +22,9 @@ Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs, std:
             // Readers: one per thread that may hold a read transaction at once.
             (rc = mdb_env_set_maxreaders(env_, 512)) == 0 &&
             (rc = mdb_env_open(env_, path.c_str(), MDB_NOTLS | MDB_NORDAHEAD, 0600)) == 0) {
-            map_size_ = map_size;
+            MDB_envinfo info{};
+            mdb_env_info(env_, &info);
+            map_size_ = info.me_mapsize;  // raised by LMDB if the database is already larger
             return;
         }
         mdb_env_close(env_);
@@ -76,6 +80,29 @@ std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) cons
     if (rc == MDB_NOTFOUND) return std::nullopt;
     if (rc != 0) throw_lmdb("mdb_get", rc);
     return to_view(v);
+}
+
+MapUsage Txn::usage() const {
+    MDB_env* env = mdb_txn_env(txn_);
+    MDB_envinfo info{};
+    MDB_stat stat{};
+    int rc = mdb_env_info(env, &info);
+    if (rc == 0) rc = mdb_env_stat(env, &stat);
+    if (rc != 0) throw_lmdb("mdb_env_info", rc);
+    MapUsage usage;
+    usage.page_size = stat.ms_psize;
+    usage.map_pages = info.me_mapsize / stat.ms_psize;
+    usage.last_committed_pages = info.me_last_pgno + 1;
+    usage.used_pages = 2;  // the meta pages
+    // Handles are numbered from 0 (free pages), 1 (the main database, which
+    // names the others) upwards, without gaps since none is ever closed.
+    for (MDB_dbi dbi = 0;; ++dbi) {
+        rc = mdb_stat(txn_, dbi, &stat);
+        if (rc == EINVAL) break;  // past the last open database
+        if (rc != 0) throw_lmdb("mdb_stat", rc);
+        usage.used_pages += stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+    }
+    return usage;
 }
 
 void Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value) {

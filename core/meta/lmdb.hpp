@@ -27,6 +27,23 @@ public:
     using MetaError::MetaError;
 };
 
+// Raised when the map has no room for a write: LMDB's MDB_MAP_FULL, or the
+// reserve that keeps deletes possible (capacity.hpp). The transaction that
+// saw it must be aborted; the store itself is intact.
+class MetaFull : public MetaError {
+public:
+    using MetaError::MetaError;
+};
+
+// How much of the map a transaction's view of the database occupies.
+struct MapUsage {
+    std::uint64_t page_size = 0;
+    std::uint64_t map_pages = 0;   // the map's capacity
+    std::uint64_t used_pages = 0;  // pages of every open database's tree, the free-page list's included,
+                                   // and the two meta pages; free pages are not counted
+    std::uint64_t last_committed_pages = 0;  // pages up to the highest one the last commit used (file size)
+};
+
 [[noreturn]] void throw_lmdb(const char* operation, int rc);
 
 inline MDB_val to_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -37,7 +54,9 @@ public:
     // Opens (creating) the environment in directory `path`, with room for up
     // to `map_size` bytes and `max_dbs` named databases. When the address
     // space cannot hold a map that large (32-bit boards, qemu-user), the size
-    // is halved until it fits, down to `min_map_size`; map_size() tells.
+    // is halved until it fits, down to `min_map_size`. LMDB never maps less
+    // than the database already holds, so a smaller size than before is raised
+    // to that; map_size() tells the size in force.
     Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs,
         std::uint64_t min_map_size = std::uint64_t{64} << 20);
     ~Env();
@@ -68,6 +87,8 @@ public:
 
     MDB_dbi open_db(const char* name, unsigned flags);
     std::optional<std::string_view> get(MDB_dbi dbi, std::string_view key) const;  // valid until txn ends
+    // As this transaction sees it, its own writes included.
+    MapUsage usage() const;
     void put(MDB_dbi dbi, std::string_view key, std::string_view value);
     bool del(MDB_dbi dbi, std::string_view key);  // false if absent
 

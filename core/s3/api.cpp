@@ -138,6 +138,11 @@ asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     } catch (const chunk::ChunkError& e) {
         services_.log.error("chunk error", {{"request_id", call.request_id}, {"error", e.what()}});
         failure = S3Error(500, "InternalError", e.what());
+    } catch (const meta::MetaFull& e) {
+        // Not transient, so not 503 (clients would retry): the operator must
+        // make room. Deletes still work (core/meta/capacity.hpp).
+        services_.log.warn("metadata store full", {{"request_id", call.request_id}, {"error", e.what()}});
+        failure = S3Error(507, "InsufficientStorage", e.what());
     } catch (const meta::MetaError& e) {
         services_.log.error("metadata error", {{"request_id", call.request_id}, {"error", e.what()}});
         failure = S3Error(500, "InternalError", e.what());

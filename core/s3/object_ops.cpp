@@ -396,6 +396,8 @@ asio::awaitable<void> delete_objects(Call& call) {
             outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id);
         } catch (const S3Error& e) {
             failure = e;
+        } catch (const meta::MetaFull& e) {  // a delete marker, refused like in DeleteObject
+            failure = S3Error(507, "InsufficientStorage", e.what());
         } catch (const std::exception& e) {
             failure = S3Error(500, "InternalError", e.what());
         }

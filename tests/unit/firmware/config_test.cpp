@@ -188,3 +188,24 @@ TEST_CASE("TOML text applies from memory, errors naming the source", "[config]")
         CHECK_THAT(e.what(), Contains("server.threads") && Contains("config file inline.toml line 3"));
     }
 }
+
+TEST_CASE("storage.metadata_map_size takes 0 or whole 64 KiB steps from 8 MiB to 16 TiB", "[config]") {
+    Config c;
+    CHECK(c.metadata_map_size == 0);  // the store's default for the architecture
+    apply_config_toml(c, "[storage]\nmetadata_map_size = 16777216\n", "t");
+    CHECK(c.metadata_map_size == 16u << 20);
+    apply_config_toml(c, "[storage]\nmetadata_map_size = 0\n", "t");
+    CHECK(c.metadata_map_size == 0);
+    for (const char* bad : {"8323072", "1048576", "10000000", "8454145", "17592186109952", "-1"}) {
+        INFO(bad);
+        try {
+            apply_config_toml(c, std::string("[storage]\nmetadata_map_size = ") + bad + "\n", "t");
+            FAIL("expected a ConfigError");
+        } catch (const ConfigError& e) {
+            CHECK_THAT(e.what(), Contains("storage.metadata_map_size: expected 0 (the default) or a multiple of 65536"));
+        }
+    }
+    ConfigSources s;
+    s.environment = {{"SHOAL_STORAGE_METADATA_MAP_SIZE", "33554432"}};
+    CHECK(load_config(s).config.metadata_map_size == 32u << 20);
+}
