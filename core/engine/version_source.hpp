@@ -6,10 +6,11 @@
 // Memory: none of its own; each read() fills the caller's buffer from one
 // chunk file (kept open until the next chunk is needed).
 //
-// The version must outlive the source (the reader refers to it). Chunks are
-// opened one at a time, so a version deleted (and its chunks freed) while it
-// is being read makes a later read throw ChunkError not_found; chunks already
-// open stay readable. The caller decides what that means (see copy_ops.cpp).
+// The version must outlive the source (the reader refers to it). The caller
+// holds a read lease (ObjectStore::lease_reads(), taken before the metadata
+// was read), so the chunks stay even if the version is deleted meanwhile; a
+// chunk missing anyway (a damaged drive) makes read() throw ChunkError
+// not_found, and the caller decides what that means (see copy_ops.cpp).
 #pragma once
 
 #include <cstdint>

@@ -26,6 +26,16 @@ def clean_env(**extra):
     return env
 
 
+def chunk_files_on(drives):
+    """Paths of the chunk files in these drive directories (pending ones left out)."""
+    found = []
+    for drive in drives:
+        for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
+            if os.path.basename(root) != "pending":
+                found += [os.path.join(root, f) for f in files]
+    return found
+
+
 class Daemon:
     """A running shoald whose stderr is collected on a thread."""
 
@@ -87,12 +97,7 @@ class Daemon:
 
     def chunk_files(self):
         """Paths of the chunk files on this daemon's drives (pending ones left out)."""
-        found = []
-        for drive in self.drives:
-            for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
-                if os.path.basename(root) != "pending":
-                    found += [os.path.join(root, f) for f in files]
-        return found
+        return chunk_files_on(self.drives)
 
     def log(self):
         with self.cond:

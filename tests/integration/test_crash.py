@@ -13,7 +13,6 @@ import argparse
 import hashlib
 import os
 import random
-import signal
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ import boto3
 import botocore
 from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env, chunk_files_on
 
 ARGS = None
 CHUNK = 256 * 1024
@@ -181,11 +180,7 @@ class CrashTest(unittest.TestCase):
             state.history.append(("restart", (actual or "-")[:12], "cycle %d" % cycle))
             state.in_flight = None
         self.assertEqual(set(listed) - set(keys), set(), "objects nobody wrote")
-        on_disk = 0
-        for drive in drives:
-            for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
-                if os.path.basename(root) != "pending":
-                    on_disk += len(files)
+        on_disk = len(chunk_files_on(drives))
         self.assertEqual(on_disk, expected_chunks, "cycle %d: chunk files leaked or lost" % cycle)
 
 

@@ -16,7 +16,6 @@ import argparse
 import concurrent.futures
 import hashlib
 import os
-import re
 import sys
 import threading
 import unittest
@@ -25,7 +24,7 @@ import boto3
 import botocore
 from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env, chunk_files_on
 
 ARGS = None
 MiB = 1 << 20
@@ -99,11 +98,7 @@ class MetadataFullTest(unittest.TestCase):
             return list(pool.map(call, items))
 
     def chunk_files(self):
-        found = 0
-        for root, _dirs, files in os.walk(os.path.join(self.drive, "chunks")):
-            if os.path.basename(root) != "pending":
-                found += len(files)
-        return found
+        return len(chunk_files_on([self.drive]))
 
     def verify_all(self, s3, bucket, objects):
         listed = {}

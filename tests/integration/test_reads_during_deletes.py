@@ -4,7 +4,6 @@ deleted or overwritten meanwhile: the reader gets every byte of the version it
 started, and the chunk files go once it is done (core/engine/read_leases.hpp)."""
 import argparse
 import hashlib
-import os
 import socket
 import sys
 import time

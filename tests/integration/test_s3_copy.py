@@ -35,12 +35,7 @@ def client(**config):
 
 
 def chunk_files():
-    found = []
-    for drive in DAEMON.drives:
-        for root, _dirs, files in os.walk(os.path.join(drive, "chunks")):
-            if os.path.basename(root) != "pending":
-                found += [os.path.join(root, f) for f in files]
-    return found
+    return DAEMON.chunk_files()
 
 
 def status_of(ctx):
