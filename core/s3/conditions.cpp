@@ -29,21 +29,25 @@ std::optional<std::uint64_t> parse_http_date(std::string_view text) {
     return static_cast<std::uint64_t>(t) * 1000;
 }
 
-bool copy_source_conditions_hold(const CopySourceConditions& c, std::string_view etag, std::uint64_t modified_ms) {
+PreconditionOutcome evaluate_preconditions(const Preconditions& c, std::string_view etag, std::uint64_t modified_ms) {
     const std::uint64_t modified_s = modified_ms / 1000 * 1000;
     if (c.if_match != nullptr) {
-        if (!etag_matches(*c.if_match, etag)) return false;
+        if (!etag_matches(*c.if_match, etag)) return PreconditionOutcome::failed;
     } else if (c.if_unmodified_since != nullptr) {
         const auto since = parse_http_date(*c.if_unmodified_since);
-        if (since && modified_s > *since) return false;
+        if (since && modified_s > *since) return PreconditionOutcome::failed;
     }
     if (c.if_none_match != nullptr) {
-        if (etag_matches(*c.if_none_match, etag)) return false;
+        if (etag_matches(*c.if_none_match, etag)) return PreconditionOutcome::not_modified;
     } else if (c.if_modified_since != nullptr) {
         const auto since = parse_http_date(*c.if_modified_since);
-        if (since && modified_s <= *since) return false;
+        if (since && modified_s <= *since) return PreconditionOutcome::not_modified;
     }
-    return true;
+    return PreconditionOutcome::proceed;
+}
+
+bool copy_source_conditions_hold(const CopySourceConditions& c, std::string_view etag, std::uint64_t modified_ms) {
+    return evaluate_preconditions(c, etag, modified_ms) == PreconditionOutcome::proceed;
 }
 
 }  // namespace shoal::s3

@@ -18,21 +18,34 @@ bool etag_matches(std::string_view header, std::string_view etag);
 // nullopt when it does not parse (S3 then ignores the condition).
 std::optional<std::uint64_t> parse_http_date(std::string_view text);
 
-// The four x-amz-copy-source-if-* headers of a request (null when absent).
-struct CopySourceConditions {
+// The four precondition headers of a request, null when absent: If-Match,
+// If-None-Match, If-Modified-Since, If-Unmodified-Since (GET, HEAD), or their
+// x-amz-copy-source-if-* forms (CopyObject, UploadPartCopy).
+struct Preconditions {
     const std::string* if_match = nullptr;
     const std::string* if_none_match = nullptr;
     const std::string* if_modified_since = nullptr;
     const std::string* if_unmodified_since = nullptr;
 };
+using CopySourceConditions = Preconditions;
 
-// True when a copy from a source with `etag`, last modified at
-// `modified_ms`, may go ahead; false means 412 PreconditionFailed. S3's
-// combination rules: a matching if-match overrides a failing
-// if-unmodified-since; a failing if-none-match fails even when
-// if-modified-since holds, and a holding one overrides a failing
-// if-modified-since. Dates that do not parse are ignored; times compare in
-// whole seconds (HTTP dates have no finer ones).
+enum class PreconditionOutcome {
+    proceed,
+    failed,        // If-Match / If-Unmodified-Since: 412 PreconditionFailed
+    not_modified,  // If-None-Match / If-Modified-Since: 304 on GET and HEAD
+};
+
+// How preconditions decide for an object with `etag`, last modified at
+// `modified_ms`, with S3's combination rules (RFC 9110 13.2.2 order): a
+// matching If-Match overrides a failing If-Unmodified-Since; If-None-Match,
+// when present, decides alone, else If-Modified-Since does. Dates that do not
+// parse are ignored; times compare in whole seconds (HTTP dates have no finer
+// ones).
+PreconditionOutcome evaluate_preconditions(const Preconditions& conditions, std::string_view etag,
+                                           std::uint64_t modified_ms);
+
+// True when a copy may go ahead: for a copy source, "not modified" fails too
+// (412), as S3 answers it.
 bool copy_source_conditions_hold(const CopySourceConditions& conditions, std::string_view etag,
                                  std::uint64_t modified_ms);
 

@@ -246,31 +246,16 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     }
 
     // Conditional requests (RFC 9110 section 13.2.2 order, as S3 applies it).
-    const std::string* if_match = call.header("If-Match");
-    const std::string* if_none_match = call.header("If-None-Match");
-    const std::string* if_modified_since = call.header("If-Modified-Since");
-    const std::string* if_unmodified_since = call.header("If-Unmodified-Since");
-    const std::uint64_t modified_s = v.modified_ms / 1000 * 1000;  // HTTP dates have whole seconds
+    const Preconditions conditions{call.header("If-Match"), call.header("If-None-Match"),
+                                   call.header("If-Modified-Since"), call.header("If-Unmodified-Since")};
     std::vector<http::Header> headers = {http::Header{"ETag", quote_etag(v.etag)},
                                          http::Header{"Last-Modified", http_date_ms(v.modified_ms)}};
     if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
-    if (if_match != nullptr && !etag_matches(*if_match, v.etag)) {
+    const PreconditionOutcome outcome = evaluate_preconditions(conditions, v.etag, v.modified_ms);
+    if (outcome == PreconditionOutcome::failed) {
         throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
     }
-    if (if_match == nullptr && if_unmodified_since != nullptr) {
-        const auto since = parse_http_date(*if_unmodified_since);
-        if (since && modified_s > *since) {
-            throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
-        }
-    }
-    bool not_modified = false;
-    if (if_none_match != nullptr) {
-        not_modified = etag_matches(*if_none_match, v.etag);
-    } else if (if_modified_since != nullptr) {
-        const auto since = parse_http_date(*if_modified_since);
-        not_modified = since && modified_s <= *since;
-    }
-    if (not_modified) {
+    if (outcome == PreconditionOutcome::not_modified) {
         co_await call.respond_empty(304, std::move(headers));
         co_return;
     }
