@@ -118,7 +118,7 @@ asio::awaitable<void> copy_object(Call& call) {
         const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
         if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
     }
-    const Source source = resolve_source(call);
+    Source source = resolve_source(call);
     const meta::ObjectVersion& from = source.located.version;
     check_copy_size(from.size);
 
@@ -158,6 +158,7 @@ asio::awaitable<void> copy_object(Call& call) {
         vanished = true;  // answered below: no co_await in a handler
     }
     if (vanished) throw vanished_source_error(call, source);
+    source.located.lease.end();  // read in full: the answer must not find it held
 
     XmlWriter xml("CopyObjectResult");
     xml.element("ETag", quote_etag(written->etag)).element("LastModified", iso8601_ms(written->modified_ms));
@@ -179,7 +180,7 @@ asio::awaitable<void> upload_part_copy(Call& call) {
             snapshot.catalog().upload_or_refuse(call.target.bucket, call.target.key, upload_id);
         if (const auto named = engine::parse_checksum_algorithm(upload.checksum_algorithm)) algorithm = *named;
     }
-    const Source source = resolve_source(call);
+    Source source = resolve_source(call);
     const meta::ObjectVersion& from = source.located.version;
     ByteRange range{0, from.size};
     if (const std::string* header = call.header("x-amz-copy-source-range")) range = parse_copy_range(*header, from.size);
@@ -196,6 +197,7 @@ asio::awaitable<void> upload_part_copy(Call& call) {
         vanished = true;
     }
     if (vanished) throw vanished_source_error(call, source);
+    source.located.lease.end();  // read in full: the answer must not find it held
 
     XmlWriter xml("CopyPartResult");
     xml.element("ETag", quote_etag(part->etag)).element("LastModified", iso8601_ms(part->modified_ms));

@@ -227,7 +227,7 @@ asio::awaitable<void> put_object(Call& call) {
 }
 
 asio::awaitable<void> get_object(Call& call, bool head) {
-    const Located located =
+    Located located =
         locate_version(call.services.objects, call.target.bucket, call.target.key, call.target.param("versionId"));
     const meta::ObjectVersion& v = located.version;
     const std::string version_header = version_header_value(located.bucket, v);
@@ -327,6 +327,10 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     }
     std::vector<http::Header> all = call.base_headers();
     all.insert(all.end(), headers.begin(), headers.end());
+    // The lease ends once the last chunk byte is read, before it is sent: a
+    // client that has the whole body and then deletes the object finds no
+    // reader in the way, so its DELETE frees the chunks before it answers.
+    if (head || length == 0) located.lease.end();
     co_await call.exchange.begin(status, all, length);
     if (!head) {
         auto reader = call.services.objects.open(v);
@@ -336,6 +340,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
             const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - done));
             const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.data(), want));
             if (n == 0) throw http::ConnectionLost("object " + v.key + " ended early");
+            if (done + n == length) located.lease.end();
             co_await call.exchange.write(std::span<const char>(buffer.data(), n));
             done += n;
         }

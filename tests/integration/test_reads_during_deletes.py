@@ -127,10 +127,27 @@ class ReadsDuringDeletes(unittest.TestCase):
         self.wait_for_chunk_count(0)
 
     def test_deletes_without_readers_free_at_once(self):
-        self.s3.put_object(Bucket=self.bucket, Key="small-chunks", Body=pattern(CHUNK_SIZE * 3, "x"))
+        body = pattern(CHUNK_SIZE * 3, "x")
+        self.s3.put_object(Bucket=self.bucket, Key="small-chunks", Body=body)
         self.assertEqual(len(chunk_files()), 3)
         self.s3.delete_object(Bucket=self.bucket, Key="small-chunks")
         self.assertEqual(len(chunk_files()), 0)  # answered after the removal
+
+    def test_reads_that_returned_are_not_in_the_way(self):
+        # A GET's lease ends before its last bytes are sent, a copy's before
+        # its answer: a client that has them and deletes finds no reader.
+        body = pattern(CHUNK_SIZE * 3, "y")
+        for attempt in range(20):
+            self.s3.put_object(Bucket=self.bucket, Key="read-then-delete", Body=body)
+            self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="read-then-delete")["Body"].read(), body)
+            self.s3.delete_object(Bucket=self.bucket, Key="read-then-delete")
+            self.assertEqual(len(chunk_files()), 0, "attempt %d" % attempt)
+        self.s3.put_object(Bucket=self.bucket, Key="copied-then-deleted", Body=body)
+        self.s3.copy_object(Bucket=self.bucket, Key="copy", CopySource={"Bucket": self.bucket, "Key": "copied-then-deleted"})
+        self.s3.delete_object(Bucket=self.bucket, Key="copied-then-deleted")
+        self.assertEqual(len(chunk_files()), 3)
+        self.s3.delete_object(Bucket=self.bucket, Key="copy")
+        self.assertEqual(len(chunk_files()), 0)
 
 
 def main():
