@@ -1,5 +1,6 @@
 #include "core/chunk/chunk_writer.hpp"
 
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ ChunkWriter::ChunkWriter(ChunkWriter&& other) noexcept
       block_(std::move(other.block_)),
       buffered_(std::exchange(other.buffered_, 0)),
       next_block_(std::exchange(other.next_block_, 0)),
+      not_handed_(std::exchange(other.not_handed_, 0)),
       state_(std::exchange(other.state_, State::abandoned)) {}
 
 ChunkWriter& ChunkWriter::operator=(ChunkWriter&& other) noexcept {
@@ -37,6 +39,7 @@ ChunkWriter& ChunkWriter::operator=(ChunkWriter&& other) noexcept {
         block_ = std::move(other.block_);
         buffered_ = std::exchange(other.buffered_, 0);
         next_block_ = std::exchange(other.next_block_, 0);
+        not_handed_ = std::exchange(other.not_handed_, 0);
         state_ = std::exchange(other.state_, State::abandoned);
     }
     return *this;
@@ -70,6 +73,13 @@ void ChunkWriter::write_block(const std::uint8_t* data, std::uint32_t length) {
     header_.data_crc32c = hash::crc32c_combine(header_.data_crc32c, plain, length);
     header_.data_length += length;
     ++next_block_;
+    not_handed_ += length;
+    if (not_handed_ >= kWritebackStep) {
+        // Only a hint, whatever it returns (some file systems lack it):
+        // fdatasync in finish() is what makes the data durable and reports errors.
+        (void)::sync_file_range(fd_.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+        not_handed_ = 0;
+    }
 }
 
 void ChunkWriter::append(const void* data, std::size_t size) {

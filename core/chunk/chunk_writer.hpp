@@ -15,6 +15,9 @@
 //   crash. A crash before leaves no chunk, or a pending file that
 //   ChunkStore::collect_pending() removes.
 // - A writer destroyed (or abort()ed) before finish() removes its pending file.
+// - Written data is handed to the disk every kWritebackStep bytes
+//   (sync_file_range, without waiting), so finish()'s fdatasync waits only
+//   for the tail instead of the whole chunk.
 // - Memory: at most one block (block_size bytes) is buffered, and only when an
 //   append does not end on a block boundary; whole blocks are written straight
 //   from the caller's buffer.
@@ -69,6 +72,9 @@ public:
     std::uint64_t size() const { return header_.data_length + buffered_; }
     const std::filesystem::path& pending_file() const { return pending_; }
 
+    // How much written data starts the disk writing it (see the invariants).
+    static constexpr std::uint64_t kWritebackStep = 1024 * 1024;
+
 private:
     friend class ChunkStore;
     enum class State { open, failed, finished, abandoned };
@@ -86,6 +92,7 @@ private:
     std::unique_ptr<std::uint8_t[]> block_;  // the partial block, allocated on first need
     std::uint32_t buffered_ = 0;
     std::uint64_t next_block_ = 0;
+    std::uint64_t not_handed_ = 0;  // bytes written since writeback was last started
     State state_ = State::open;
 };
 

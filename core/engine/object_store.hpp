@@ -44,7 +44,7 @@ namespace shoal::engine {
 struct EngineOptions {
     std::uint64_t inline_threshold = 4096;        // objects up to this size live in metadata
     std::uint64_t chunk_size = 8 * 1024 * 1024;   // data bytes per chunk file
-    std::size_t io_buffer = 256 * 1024;           // bytes moved per read/write step
+    std::size_t io_buffer = 1024 * 1024;          // bytes moved per read/write step
 };
 
 // A drive as the engine uses it: its persistent id and its chunk store.

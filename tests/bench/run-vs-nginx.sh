@@ -217,6 +217,9 @@ bench() {  # NAME TARGET(s3|plain) ARGS...: one s3bench run, its JSON line recor
   local endpoint=$shoal extra=(--server-pid "$shoald_pid")
   if [ "$target" = plain ]; then endpoint=$plain; extra=(--plain --server-pid "$nginx_workers"); fi
   local output
+  # Every run starts on a quiet disk: nginx's PUTs are not durable, and their
+  # dirty pages would otherwise be written back during the next (shoald) run.
+  sync
   output=$("$s3bench" --endpoint "$endpoint" "${extra[@]}" --label "$name" "$@") ||
     { printf '%s\n' "$output" >&2; log "s3bench failed: $name $target"; return 1; }
   printf '%s\n' "$output" | grep -v '^{' >&2 || true
@@ -250,6 +253,7 @@ fi
 fio_json() {  # NAME ARGS...: runs fio, records its write bandwidth and IOPS
   local name=$1; shift
   log "fio $name"
+  sync
   fio --name="$name" --directory="$work/fio" --ioengine=psync --fallocate=none --group_reporting --eta=never \
     --output-format=json "$@" >"$work/fio-$name.json"
   python3 - "$work/fio-$name.json" "$name" >>"$results" <<'EOF'
