@@ -1,10 +1,16 @@
 #include "core/engine/content_writer.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <span>
 
 #include "core/engine/object_store.hpp"
 
 namespace shoal::engine {
+
+namespace {
+constexpr std::size_t kFirstBuffer = 64 * 1024;  // above the inline threshold's default (4 KiB)
+}  // namespace
 
 ContentWriter::ContentWriter(ObjectStore& store, chunk::ChunkOwner owner, std::uint64_t inline_threshold,
                              ChecksumAlgorithm checksum, std::uint64_t max_size)
@@ -12,15 +18,23 @@ ContentWriter::ContentWriter(ObjectStore& store, chunk::ChunkOwner owner, std::u
       hashing_(checksum) {}
 
 asio::awaitable<void> ContentWriter::consume(ByteSource& source) {
-    std::string buffer(store_.options().io_buffer, '\0');
+    // Most bodies are small: start with a small buffer, and take the full I/O
+    // buffer once the content outgrows it. Not zero-filled: reads fill it.
+    const std::size_t io_buffer = store_.options().io_buffer;
+    std::size_t capacity = std::min(kFirstBuffer, io_buffer);
+    auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
     std::uint64_t total = 0;
     bool chunked = inline_threshold_ == 0;
     while (true) {
-        const std::size_t n = co_await source.read(buffer);
+        if (total >= capacity && capacity < io_buffer) {
+            capacity = io_buffer;
+            buffer = std::make_unique_for_overwrite<char[]>(capacity);
+        }
+        const std::size_t n = co_await source.read(std::span<char>(buffer.get(), capacity));
         if (n == 0) break;
         total += n;
         if (total > max_size_) throw TooLarge("content larger than " + std::to_string(max_size_) + " bytes");
-        const std::string_view data(buffer.data(), n);
+        const std::string_view data(buffer.get(), n);
         if (!chunked && inline_data_.size() + n <= inline_threshold_) {
             hashing_.update(data);  // a few KiB at most: on the event loop
             inline_data_.append(data);
