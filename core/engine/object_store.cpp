@@ -8,9 +8,15 @@
 #include "core/engine/async_commit.hpp"
 #include "core/engine/content_writer.hpp"
 #include "core/hash/encoding.hpp"
+#include "core/meta/capacity.hpp"
 
 namespace shoal::engine {
 namespace {
+
+// Room an upload asks for before its body is read: a few records' pages. A
+// store closer than this to its limit refuses uploads at once (507) instead
+// of after receiving them; the commit still checks exactly.
+constexpr std::uint64_t kUploadHeadroom = 64 * 1024;
 
 std::uint64_t now_ms() {
     return static_cast<std::uint64_t>(
@@ -119,6 +125,10 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     owner.bucket = input.bucket;
     owner.key = input.key;
     owner.version_id = meta::format_version_id(version.seq);
+    {
+        const meta::Snapshot snapshot = meta_.snapshot();
+        meta::check_room(snapshot.catalog().usage(), kUploadHeadroom);  // before the body is read
+    }
     ContentWriter content(*this, owner, options_.inline_threshold, input.checksum, input.max_size);
 
     std::exception_ptr error;
@@ -241,6 +251,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
     {
         const meta::Snapshot snapshot = meta_.snapshot();
         snapshot.catalog().upload_or_refuse(bucket, key, upload_id);  // fail before reading the body
+        meta::check_room(snapshot.catalog().usage(), kUploadHeadroom);
     }
     chunk::ChunkOwner owner;
     owner.bucket = bucket;

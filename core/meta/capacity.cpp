@@ -22,10 +22,11 @@ std::uint64_t admission_limit_bytes(std::uint64_t map_size) {
     return map_size > reserve ? map_size - reserve : 0;
 }
 
-void check_room(const Txn& txn) {
-    const MapUsage usage = txn.usage();
+void check_room(const Txn& txn) { check_room(txn.usage(), 0); }
+
+void check_room(const MapUsage& usage, std::uint64_t headroom) {
     const std::uint64_t map_bytes = usage.map_pages * usage.page_size;
-    if (usage.used_pages * usage.page_size <= admission_limit_bytes(map_bytes)) return;
+    if (usage.used_pages * usage.page_size + headroom <= admission_limit_bytes(map_bytes)) return;
     throw MetaFull("metadata store full: " + mib(usage.used_pages * usage.page_size) + " of a " + mib(map_bytes) +
                    " map in use, " + mib(reserved_bytes(map_bytes)) +
                    " kept for deletes (delete objects, or raise storage.metadata_map_size)");

@@ -33,4 +33,10 @@ std::uint64_t admission_limit_bytes(std::uint64_t map_size);
 // aborted, leaving no trace of it.
 void check_room(const Txn& txn);
 
+// The same check before a write begins, asking for `headroom` bytes more than
+// the database occupies now: an upload is refused before its body travels
+// once the store is within that much of its limit (the check after the write
+// still decides exactly).
+void check_room(const MapUsage& usage, std::uint64_t headroom);
+
 }  // namespace shoal::meta

@@ -16,9 +16,11 @@ import argparse
 import concurrent.futures
 import hashlib
 import os
+import socket
 import sys
 import threading
 import unittest
+import urllib.parse
 
 import boto3
 import botocore
@@ -145,6 +147,27 @@ class MetadataFullTest(unittest.TestCase):
             list(pool.map(client_loop, range(CLIENTS)))
         return objects, refusals
 
+    def check_refused_before_the_body(self):
+        """A full store answers an upload that expects "100 Continue" with 507
+        at once: the client never has to send the (here 64 MiB) body."""
+        signer = boto3.client("s3", endpoint_url=self.daemon.endpoint, aws_access_key_id=ROOT_USER,
+                              aws_secret_access_key=ROOT_PASSWORD, region_name="us-east-1",
+                              config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+        url = signer.generate_presigned_url("put_object", Params={"Bucket": "fill", "Key": "big-after-full"})
+        parsed = urllib.parse.urlsplit(url)
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+            sock.sendall(("PUT %s?%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n"
+                          "Expect: 100-continue\r\n\r\n"
+                          % (parsed.path, parsed.query, parsed.netloc, 64 * MiB)).encode())
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                answer += data
+        status_line = answer.split(b"\r\n", 1)[0].decode()
+        self.assertEqual(status_line, "HTTP/1.1 507 Insufficient Storage", answer[:700])
+
     def test_full_metadata_map(self):
         empty_used = self.start()
         s3 = self.client()
@@ -216,6 +239,7 @@ class MetadataFullTest(unittest.TestCase):
                 break
         self.assertIsNotNone(refused, "PUTs still admitted on a full map after restart")
         self.assertEqual(refused[:2], (507, "InsufficientStorage"))
+        self.check_refused_before_the_body()
         gone = sorted(objects)[0]
         s3.delete_object(Bucket="fill", Key=gone)
         del objects[gone]

@@ -189,6 +189,18 @@ TEST_CASE("the admission limit keeps 1/32 of the map, 4 MiB to 64 MiB, for delet
     CHECK(admission_limit_bytes(4 * kMiB) == 0);
 }
 
+TEST_CASE("the check before a write asks for its headroom on top of what is used", "[meta][capacity]") {
+    MapUsage usage;
+    usage.page_size = 4096;
+    usage.map_pages = 8 * kMiB / 4096;  // admission limit: 4 MiB
+    usage.used_pages = 4 * kMiB / 4096 - 16;  // 64 KiB below it
+    CHECK_NOTHROW(check_room(usage, 0));
+    CHECK_NOTHROW(check_room(usage, 64 * 1024));
+    CHECK_THROWS_AS(check_room(usage, 64 * 1024 + 1), MetaFull);
+    usage.used_pages += 17;  // past the limit: refused whatever the headroom
+    CHECK_THROWS_AS(check_room(usage, 0), MetaFull);
+}
+
 TEST_CASE("LMDB's own MDB_MAP_FULL surfaces as MetaFull, and the environment stays usable", "[meta][capacity]") {
     TempDir dir;
     Env env(dir.path().string(), kMiB, 2, kMiB);
