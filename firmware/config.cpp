@@ -213,6 +213,9 @@ constexpr Setting kSettings[] = {
     {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
     {"s3.min_part_size", Kind::integer, "5242880",
      "smallest multipart part but the last (S3: 5 MiB; lower only for tests)", apply_min_part_size},
+    {"s3.keepalive_interval", Kind::duration, "5s",
+     "a copy still working after this long answers 200 at once, then sends a space this often until its result",
+     apply_duration<&Config::keepalive_interval>},
     {"log.level", Kind::string, "info", "debug, info, warn or error", apply_log_level},
     {"log.format", Kind::string, "text", "text (human) or json (one object per line)", apply_log_format},
 };

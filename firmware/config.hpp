@@ -40,6 +40,7 @@ struct Config {
     std::string region = "us-east-1";
     std::vector<std::string> domains;  // virtual-hosted-style bucket addressing
     std::uint64_t min_part_size = 5u << 20;
+    std::chrono::milliseconds keepalive_interval{5000};  // long copies: whitespace this often
     // [log]
     log::Level log_level = log::Level::info;
     log::Format log_format = log::Format::text;

@@ -132,6 +132,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api_options.region = config.region;
     api_options.domains = config.domains;
     api_options.min_part_size = config.min_part_size;
+    api_options.keepalive_interval = config.keepalive_interval;
     // Root is the only key until access keys and grants arrive.
     auto secret_for = [root = *root](std::string_view access_key) -> std::optional<std::string> {
         if (access_key == root.access_key) return root.secret_key;

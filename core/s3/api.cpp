@@ -12,31 +12,10 @@
 #include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
+#include "core/s3/failure.hpp"
 #include "core/s3/names.hpp"
 
 namespace shoal::s3 {
-namespace {
-
-S3Error from_refusal(const meta::Refused& r, const Target& target) {
-    switch (r.why()) {
-        case meta::Refusal::no_such_bucket: return no_such_bucket(target.bucket);
-        case meta::Refusal::bucket_exists:
-            return S3Error(409, "BucketAlreadyOwnedByYou",
-                           "Your previous request to create the named bucket succeeded and you already own it.");
-        case meta::Refusal::bucket_not_empty:
-            return S3Error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty.");
-        case meta::Refusal::no_such_key: return no_such_key(target.key);
-        case meta::Refusal::no_such_version:
-            return S3Error(404, "NoSuchVersion", "The specified version does not exist.");
-        case meta::Refusal::no_such_upload:
-            return S3Error(404, "NoSuchUpload",
-                           "The specified multipart upload does not exist. The upload ID might be invalid, or the "
-                           "multipart upload might have been aborted or completed.");
-    }
-    return S3Error(500, "InternalError", r.what());
-}
-
-}  // namespace
 
 std::vector<http::Header> Call::base_headers() const {
     return {http::Header{"x-amz-request-id", request_id}, http::Header{"x-amz-id-2", request_id}};
@@ -121,33 +100,18 @@ std::string Api::next_request_id() {
 }
 
 asio::awaitable<void> Api::handle(http::Exchange& exchange) {
-    std::optional<S3Error> failure;
+    std::exception_ptr error;
     Call call{exchange, {}, next_request_id(), services_, std::nullopt};
     try {
         call.target = parse_target(exchange.request(), options_.domains);
         authenticate(call);
         co_await dispatch(call);
-    } catch (const S3Error& e) {
-        failure = e;
-    } catch (const meta::Refused& e) {
-        failure = from_refusal(e, call.target);
-    } catch (const engine::TooLarge&) {
-        failure = S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
-    } catch (const engine::StorageUnavailable& e) {
-        failure = S3Error(503, "ServiceUnavailable", e.what());
-    } catch (const chunk::ChunkError& e) {
-        services_.log.error("chunk error", {{"request_id", call.request_id}, {"error", e.what()}});
-        failure = S3Error(500, "InternalError", e.what());
-    } catch (const meta::MetaFull& e) {
-        // Not transient, so not 503 (clients would retry): the operator must
-        // make room. Deletes still work (core/meta/capacity.hpp).
-        services_.log.warn("metadata store full", {{"request_id", call.request_id}, {"error", e.what()}});
-        failure = S3Error(507, "InsufficientStorage", e.what());
-    } catch (const meta::MetaError& e) {
-        services_.log.error("metadata error", {{"request_id", call.request_id}, {"error", e.what()}});
-        failure = S3Error(500, "InternalError", e.what());
+    } catch (...) {
+        error = std::current_exception();
     }
-    if (!failure) co_return;
+    if (!error) co_return;
+    const std::optional<S3Error> failure = failure_of(error, call);
+    if (!failure) std::rethrow_exception(error);
     if (exchange.response_started()) throw http::ConnectionLost("S3 error after the response began: " + failure->code());
     http::Response response = error_response(failure->status(), failure->code(), failure->what(),
                                              exchange.request().path());

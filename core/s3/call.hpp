@@ -2,6 +2,7 @@
 // services it may use, and helpers to answer. Internal to s3/.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ struct ApiOptions {
     std::string region = "us-east-1";
     std::string owner_id = "shoal";    // the single owner until keys and grants arrive
     std::uint64_t min_part_size = 5u << 20;  // multipart parts but the last (S3: 5 MiB)
+    // A copy still working after this long answers 200 at once and sends a
+    // space this often until its result (slow_answer.hpp).
+    std::chrono::milliseconds keepalive_interval{5000};
 };
 
 struct Services {

@@ -14,6 +14,10 @@
 // with the version it found. Should a source chunk still be missing (a damaged
 // drive), the copy fails cleanly (its own chunks removed, nothing committed);
 // it never stores bytes of a mix.
+//
+// A copy still working after ApiOptions::keepalive_interval answers 200 at
+// once and keeps the connection alive with whitespace until its result (or
+// an <Error> document) follows: see slow_answer.hpp.
 #include "core/chunk/chunk_error.hpp"
 #include "core/engine/version_source.hpp"
 #include "core/s3/call.hpp"
@@ -21,6 +25,7 @@
 #include "core/s3/copy_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/range.hpp"
+#include "core/s3/slow_answer.hpp"
 #include "core/s3/tagging.hpp"
 #include "core/s3/xml_writer.hpp"
 
@@ -148,24 +153,30 @@ asio::awaitable<void> copy_object(Call& call) {
         input.checksum = *algorithm;
     }
 
-    engine::VersionSource body(call.services.objects, from, 0, from.size);
-    std::optional<meta::ObjectVersion> written;
-    bool vanished = false;
-    try {
-        written = co_await call.services.objects.put(std::move(input), body);
-    } catch (const chunk::ChunkError& e) {
-        if (e.code() != chunk::ChunkErrc::not_found) throw;
-        vanished = true;  // answered below: no co_await in a handler
-    }
-    if (vanished) throw vanished_source_error(call, source);
-    source.located.lease.end();  // read in full: the answer must not find it held
+    // The copy itself, answered early with whitespace if it takes long.
+    auto copy = [&]() -> asio::awaitable<XmlAnswer> {
+        engine::VersionSource body(call.services.objects, from, 0, from.size);
+        std::optional<meta::ObjectVersion> written;
+        bool vanished = false;
+        try {
+            written = co_await call.services.objects.put(std::move(input), body);
+        } catch (const chunk::ChunkError& e) {
+            if (e.code() != chunk::ChunkErrc::not_found) throw;
+            vanished = true;  // answered below: no co_await in a handler
+        }
+        if (vanished) throw vanished_source_error(call, source);
+        source.located.lease.end();  // read in full: the answer must not find it held
 
-    XmlWriter xml("CopyObjectResult");
-    xml.element("ETag", quote_etag(written->etag)).element("LastModified", iso8601_ms(written->modified_ms));
-    checksum_element(xml, written->checksum_algorithm, written->checksum);
-    std::vector<http::Header> headers = copy_headers(source);
-    if (!written->null_version) headers.push_back(http::Header{"x-amz-version-id", written->version_id()});
-    co_await call.respond_xml(200, xml.finish(), std::move(headers));
+        XmlWriter xml("CopyObjectResult");
+        xml.element("ETag", quote_etag(written->etag)).element("LastModified", iso8601_ms(written->modified_ms));
+        checksum_element(xml, written->checksum_algorithm, written->checksum);
+        XmlAnswer answer;
+        answer.document = xml.finish();
+        answer.headers = copy_headers(source);
+        if (!written->null_version) answer.headers.push_back(http::Header{"x-amz-version-id", written->version_id()});
+        co_return answer;
+    };
+    co_await answer_when_done(call, copy_headers(source), copy);
 }
 
 asio::awaitable<void> upload_part_copy(Call& call) {
@@ -186,25 +197,31 @@ asio::awaitable<void> upload_part_copy(Call& call) {
     if (const std::string* header = call.header("x-amz-copy-source-range")) range = parse_copy_range(*header, from.size);
     check_copy_size(range.length);
 
-    engine::VersionSource body(call.services.objects, from, range.first, range.length);
-    std::optional<meta::PartRecord> part;
-    bool vanished = false;
-    try {
-        part = co_await call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
-                                                       algorithm, nullptr, body);
-    } catch (const chunk::ChunkError& e) {
-        if (e.code() != chunk::ChunkErrc::not_found) throw;
-        vanished = true;
-    }
-    if (vanished) throw vanished_source_error(call, source);
-    source.located.lease.end();  // read in full: the answer must not find it held
+    auto copy = [&]() -> asio::awaitable<XmlAnswer> {
+        engine::VersionSource body(call.services.objects, from, range.first, range.length);
+        std::optional<meta::PartRecord> part;
+        bool vanished = false;
+        try {
+            part = co_await call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
+                                                           algorithm, nullptr, body);
+        } catch (const chunk::ChunkError& e) {
+            if (e.code() != chunk::ChunkErrc::not_found) throw;
+            vanished = true;
+        }
+        if (vanished) throw vanished_source_error(call, source);
+        source.located.lease.end();  // read in full: the answer must not find it held
 
-    XmlWriter xml("CopyPartResult");
-    xml.element("ETag", quote_etag(part->etag)).element("LastModified", iso8601_ms(part->modified_ms));
-    if (algorithm != engine::ChecksumAlgorithm::none) {
-        checksum_element(xml, std::string(engine::checksum_name(algorithm)), part->checksum);
-    }
-    co_await call.respond_xml(200, xml.finish(), copy_headers(source));
+        XmlWriter xml("CopyPartResult");
+        xml.element("ETag", quote_etag(part->etag)).element("LastModified", iso8601_ms(part->modified_ms));
+        if (algorithm != engine::ChecksumAlgorithm::none) {
+            checksum_element(xml, std::string(engine::checksum_name(algorithm)), part->checksum);
+        }
+        XmlAnswer answer;
+        answer.document = xml.finish();
+        answer.headers = copy_headers(source);
+        co_return answer;
+    };
+    co_await answer_when_done(call, copy_headers(source), copy);
 }
 
 }  // namespace shoal::s3
