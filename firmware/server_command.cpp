@@ -108,7 +108,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         meta::StoreOptions store_options;
         if (config.metadata_map_size != 0) store_options.map_size = config.metadata_map_size;
         metadata = std::make_unique<meta::Store>(meta_dir, store_options);
-        const meta::MapUsage usage = metadata->snapshot().catalog().usage();
+        const meta::MapUsage usage = metadata->usage();
         log.info("metadata ready", {{"path", meta_dir.string()},
                                     {"map_size", metadata->map_size()},
                                     {"admission_limit", meta::admission_limit_bytes(metadata->map_size())},

@@ -125,10 +125,7 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     owner.bucket = input.bucket;
     owner.key = input.key;
     owner.version_id = meta::format_version_id(version.seq);
-    {
-        const meta::Snapshot snapshot = meta_.snapshot();
-        meta::check_room(snapshot.catalog().usage(), kUploadHeadroom);  // before the body is read
-    }
+    meta::check_room(meta_.usage(), kUploadHeadroom);  // before the body is read
     ContentWriter content(*this, owner, options_.inline_threshold, input.checksum, input.max_size);
 
     std::exception_ptr error;
@@ -251,7 +248,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
     {
         const meta::Snapshot snapshot = meta_.snapshot();
         snapshot.catalog().upload_or_refuse(bucket, key, upload_id);  // fail before reading the body
-        meta::check_room(snapshot.catalog().usage(), kUploadHeadroom);
+        meta::check_room(meta_.usage(), kUploadHeadroom);
     }
     chunk::ChunkOwner owner;
     owner.bucket = bucket;

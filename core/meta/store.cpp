@@ -18,6 +18,7 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options) : ma
     tables_.uploads = txn.open_db("uploads", MDB_CREATE);
     tables_.upload_keys = txn.open_db("upload_keys", MDB_CREATE);
     tables_.parts = txn.open_db("parts", MDB_CREATE);
+    usage_ = txn.usage();
     txn.commit();
     // Commits write their meta page without waiting for it to reach the disk;
     // the committer acknowledges a group only after a later sync (see run()).
@@ -61,6 +62,11 @@ std::uint64_t Store::commits() const {
     return commits_;
 }
 
+MapUsage Store::usage() const {
+    std::lock_guard lock(mutex_);
+    return usage_;
+}
+
 void Store::complete(std::vector<Pending>& group, const std::vector<std::exception_ptr>& errors,
                      const std::exception_ptr& group_error) {
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -98,6 +104,7 @@ void Store::run() {
         std::vector<std::exception_ptr> errors(group.size());
         std::exception_ptr commit_error;
         const std::uint64_t txnid_before = last_txnid();
+        MapUsage usage_after;
         try {
             Txn txn(*env_, Txn::read_write);
             for (std::size_t i = 0; i < group.size(); ++i) {
@@ -110,6 +117,7 @@ void Store::run() {
                     errors[i] = std::current_exception();  // the nested transaction was aborted
                 }
             }
+            usage_after = txn.usage();
             // Syncs the data pages of this group, and with them the meta page
             // of the previous commit: that one is durable from here on.
             txn.commit();
@@ -119,6 +127,7 @@ void Store::run() {
         {
             std::lock_guard lock(mutex_);
             ++commits_;
+            if (!commit_error) usage_ = usage_after;
         }
         if (commit_error) {
             // Nothing of this group was committed. Whether the failed commit

@@ -75,6 +75,11 @@ public:
     std::uint64_t commits() const;  // transactions committed so far (for tests/metrics)
     std::uint64_t map_size() const { return env_->map_size(); }  // as granted by the address space
 
+    // How much of the map the database occupied after the last commit. Kept
+    // by the committer, so asking costs no transaction (a check before each
+    // upload: capacity.hpp).
+    MapUsage usage() const;
+
 private:
     struct Pending {
         Mutation mutation;
@@ -96,6 +101,7 @@ private:
     std::deque<Pending> queue_;
     bool stopping_ = false;
     std::uint64_t commits_ = 0;
+    MapUsage usage_;  // after the last commit
     std::thread committer_;
 };
 

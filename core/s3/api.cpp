@@ -5,10 +5,8 @@
 #include <cstdio>
 #include <random>
 
-#include "core/chunk/chunk_error.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/hash/md5.hpp"
-#include "core/meta/catalog.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"

@@ -101,6 +101,25 @@ S3Error vanished_source_error(Call& call, const Source& source) {
     return no_such_key(source.names.key);
 }
 
+// Awaits `write`, which reads the source through an engine::VersionSource. A
+// source chunk found missing becomes vanished_source_error(); once the source
+// is read in full its lease ends, before the answer, so that the client never
+// finds it held.
+template <typename Result>
+asio::awaitable<Result> written_from(Call& call, Source& source, asio::awaitable<Result> write) {
+    std::optional<Result> result;
+    bool vanished = false;
+    try {
+        result = co_await std::move(write);
+    } catch (const chunk::ChunkError& e) {
+        if (e.code() != chunk::ChunkErrc::not_found) throw;
+        vanished = true;  // thrown below: no co_await in a handler
+    }
+    if (vanished) throw vanished_source_error(call, source);
+    source.located.lease.end();
+    co_return std::move(*result);
+}
+
 std::vector<http::Header> copy_headers(const Source& source) {
     std::vector<http::Header> headers;
     const std::string version = version_header_value(source.located.bucket, source.located.version);
@@ -156,24 +175,16 @@ asio::awaitable<void> copy_object(Call& call) {
     // The copy itself, answered early with whitespace if it takes long.
     auto copy = [&]() -> asio::awaitable<XmlAnswer> {
         engine::VersionSource body(call.services.objects, from, 0, from.size);
-        std::optional<meta::ObjectVersion> written;
-        bool vanished = false;
-        try {
-            written = co_await call.services.objects.put(std::move(input), body);
-        } catch (const chunk::ChunkError& e) {
-            if (e.code() != chunk::ChunkErrc::not_found) throw;
-            vanished = true;  // answered below: no co_await in a handler
-        }
-        if (vanished) throw vanished_source_error(call, source);
-        source.located.lease.end();  // read in full: the answer must not find it held
+        const meta::ObjectVersion written =
+            co_await written_from(call, source, call.services.objects.put(std::move(input), body));
 
         XmlWriter xml("CopyObjectResult");
-        xml.element("ETag", quote_etag(written->etag)).element("LastModified", iso8601_ms(written->modified_ms));
-        checksum_element(xml, written->checksum_algorithm, written->checksum);
+        xml.element("ETag", quote_etag(written.etag)).element("LastModified", iso8601_ms(written.modified_ms));
+        checksum_element(xml, written.checksum_algorithm, written.checksum);
         XmlAnswer answer;
         answer.document = xml.finish();
         answer.headers = copy_headers(source);
-        if (!written->null_version) answer.headers.push_back(http::Header{"x-amz-version-id", written->version_id()});
+        if (!written.null_version) answer.headers.push_back(http::Header{"x-amz-version-id", written.version_id()});
         co_return answer;
     };
     co_await answer_when_done(call, copy_headers(source), copy);
@@ -199,22 +210,14 @@ asio::awaitable<void> upload_part_copy(Call& call) {
 
     auto copy = [&]() -> asio::awaitable<XmlAnswer> {
         engine::VersionSource body(call.services.objects, from, range.first, range.length);
-        std::optional<meta::PartRecord> part;
-        bool vanished = false;
-        try {
-            part = co_await call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
-                                                           algorithm, nullptr, body);
-        } catch (const chunk::ChunkError& e) {
-            if (e.code() != chunk::ChunkErrc::not_found) throw;
-            vanished = true;
-        }
-        if (vanished) throw vanished_source_error(call, source);
-        source.located.lease.end();  // read in full: the answer must not find it held
+        const meta::PartRecord part = co_await written_from(
+            call, source, call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
+                                                         algorithm, nullptr, body));
 
         XmlWriter xml("CopyPartResult");
-        xml.element("ETag", quote_etag(part->etag)).element("LastModified", iso8601_ms(part->modified_ms));
+        xml.element("ETag", quote_etag(part.etag)).element("LastModified", iso8601_ms(part.modified_ms));
         if (algorithm != engine::ChecksumAlgorithm::none) {
-            checksum_element(xml, std::string(engine::checksum_name(algorithm)), part->checksum);
+            checksum_element(xml, std::string(engine::checksum_name(algorithm)), part.checksum);
         }
         XmlAnswer answer;
         answer.document = xml.finish();

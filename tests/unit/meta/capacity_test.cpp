@@ -201,6 +201,21 @@ TEST_CASE("the check before a write asks for its headroom on top of what is used
     CHECK_THROWS_AS(check_room(usage, 0), MetaFull);
 }
 
+TEST_CASE("the store's usage after each commit is what a snapshot measures", "[meta][capacity]") {
+    TempDir dir;
+    StoreOptions options;
+    options.map_size = 16 * kMiB;
+    Store store(dir.path() / "meta", options);
+    CHECK(store.usage().used_pages == usage_of(store).used_pages);
+    create_bucket(store, "b");
+    const Filled filled = fill_until_full(store, "b", Population{"inline 4 KiB", 4096, 4096, 0});
+    CHECK_THAT(filled.refusal, Catch::Contains("metadata store full"));
+    CHECK(usage_of(store).used_pages > 100);
+    CHECK(store.usage().used_pages == usage_of(store).used_pages);
+    CHECK(store.usage().map_pages == usage_of(store).map_pages);
+    CHECK(store.usage().page_size == usage_of(store).page_size);
+}
+
 TEST_CASE("LMDB's own MDB_MAP_FULL surfaces as MetaFull, and the environment stays usable", "[meta][capacity]") {
     TempDir dir;
     Env env(dir.path().string(), kMiB, 2, kMiB);
