@@ -26,6 +26,32 @@ def clean_env(**extra):
     return env
 
 
+def s3_client(endpoint, access_key=ROOT_USER, secret_key=ROOT_PASSWORD, attempts=1, s3=None, **config):
+    """A boto3 S3 client for a test daemon: path-style addressing, region
+    us-east-1, `attempts` tries per call; `s3` adds S3 options (such as
+    payload_signing_enabled), `config` other botocore Config options."""
+    import boto3
+    from botocore.config import Config
+    options = {"addressing_style": "path"}
+    options.update(s3 or {})
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+                        region_name="us-east-1",
+                        config=Config(s3=options, retries={"max_attempts": attempts}, **config))
+
+
+def run_in_workdir(args, argv, prefix):
+    """Runs this module's unittest suite with args.workdir replaced by a new
+    temporary directory below it (below the system's default when None),
+    removed afterwards whatever happens."""
+    import shutil
+    import unittest
+    args.workdir = tempfile.mkdtemp(prefix=prefix, dir=args.workdir)
+    try:
+        unittest.main(argv=argv)
+    finally:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+
+
 def chunk_files_on(drives):
     """Paths of the chunk files in these drive directories (pending ones left out)."""
     found = []

@@ -18,11 +18,9 @@ import threading
 import time
 import unittest
 
-import boto3
 import botocore
-from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env, chunk_files_on
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
 
 ARGS = None
 CHUNK = 256 * 1024
@@ -32,10 +30,7 @@ BUCKET = "crash"
 
 
 def client(daemon):
-    return boto3.client("s3", endpoint_url=daemon.endpoint, aws_access_key_id=ROOT_USER,
-                        aws_secret_access_key=ROOT_PASSWORD, region_name="us-east-1",
-                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 0},
-                                      connect_timeout=5, read_timeout=30))
+    return s3_client(daemon.endpoint, attempts=0, connect_timeout=5, read_timeout=30)
 
 
 def payload(key, generation, size):
@@ -195,13 +190,7 @@ def main():
     parser.add_argument("--max-run", type=float, default=2.5)
     parser.add_argument("--workdir", default="/tmp")
     ARGS, rest = parser.parse_known_args()
-    import tempfile
-    ARGS.workdir = tempfile.mkdtemp(prefix="shoal-crash-", dir=ARGS.workdir)
-    try:
-        unittest.main(argv=[sys.argv[0]] + rest)
-    finally:
-        import shutil
-        shutil.rmtree(ARGS.workdir, ignore_errors=True)
+    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoal-crash-")
 
 
 if __name__ == "__main__":

@@ -21,11 +21,9 @@ import threading
 import time
 import unittest
 
-import boto3
 from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 
 ARGS = None
 DAEMON = None
@@ -161,10 +159,8 @@ class MemorySampler(threading.Thread):
 
 
 def client(signed_payload):
-    return boto3.client("s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER,
-                        aws_secret_access_key=ROOT_PASSWORD, region_name="us-east-1",
-                        config=Config(s3={"addressing_style": "path", "payload_signing_enabled": signed_payload},
-                                      retries={"max_attempts": 0}, connect_timeout=10, read_timeout=300))
+    return s3_client(DAEMON.endpoint, attempts=0, s3={"payload_signing_enabled": signed_payload},
+                     connect_timeout=10, read_timeout=300)
 
 
 def mib(n):

@@ -22,11 +22,9 @@ import threading
 import unittest
 import urllib.parse
 
-import boto3
 import botocore
-from botocore.config import Config
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, clean_env, chunk_files_on
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
 
 ARGS = None
 MiB = 1 << 20
@@ -81,10 +79,7 @@ class MetadataFullTest(unittest.TestCase):
         self.daemon = None
 
     def client(self):
-        return boto3.client("s3", endpoint_url=self.daemon.endpoint, aws_access_key_id=ROOT_USER,
-                            aws_secret_access_key=ROOT_PASSWORD, region_name="us-east-1",
-                            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 0},
-                                          connect_timeout=10, read_timeout=120))
+        return s3_client(self.daemon.endpoint, attempts=0, connect_timeout=10, read_timeout=120)
 
     def run_clients(self, work, items):
         """Runs work(s3, item) for every item on CLIENTS threads, each with its
@@ -150,9 +145,7 @@ class MetadataFullTest(unittest.TestCase):
     def check_refused_before_the_body(self):
         """A full store answers an upload that expects "100 Continue" with 507
         at once: the client never has to send the (here 64 MiB) body."""
-        signer = boto3.client("s3", endpoint_url=self.daemon.endpoint, aws_access_key_id=ROOT_USER,
-                              aws_secret_access_key=ROOT_PASSWORD, region_name="us-east-1",
-                              config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+        signer = s3_client(self.daemon.endpoint, signature_version="s3v4")
         url = signer.generate_presigned_url("put_object", Params={"Bucket": "fill", "Key": "big-after-full"})
         parsed = urllib.parse.urlsplit(url)
         with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
@@ -260,13 +253,7 @@ def main():
     parser.add_argument("--sanitized", action="store_true", help="shoald is built with ASan/UBSan")
     parser.add_argument("--workdir", default=None)
     ARGS, rest = parser.parse_known_args()
-    import shutil
-    import tempfile
-    ARGS.workdir = tempfile.mkdtemp(prefix="shoal-metafull-", dir=ARGS.workdir)
-    try:
-        unittest.main(argv=[sys.argv[0]] + rest)
-    finally:
-        shutil.rmtree(ARGS.workdir, ignore_errors=True)
+    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoal-metafull-")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,8 @@ import time
 import unittest
 import urllib.parse
 
-import boto3
-from botocore.config import Config
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 
 ARGS = None
 DAEMON = None
@@ -22,10 +20,7 @@ OBJECT_SIZE = 24 << 20  # far more than the socket buffers hold: the server is s
 
 
 def client():
-    return boto3.client(
-        "s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER, aws_secret_access_key=ROOT_PASSWORD,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, signature_version="s3v4"))
+    return s3_client(DAEMON.endpoint, signature_version="s3v4")
 
 
 def chunk_files():

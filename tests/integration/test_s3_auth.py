@@ -12,14 +12,12 @@ import time
 import unittest
 import urllib.parse
 
-import boto3
 import botocore
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, s3_client
 
 DAEMON = None
 CURL = "/usr/bin/curl"
@@ -27,10 +25,7 @@ CURL = "/usr/bin/curl"
 
 def client(access=ROOT_USER, secret=ROOT_PASSWORD):
     # s3v4: this botocore presigns with signature V2 unless told otherwise.
-    return boto3.client("s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
-                        region_name="us-east-1",
-                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
-                                      signature_version="s3v4"))
+    return s3_client(DAEMON.endpoint, access, secret, signature_version="s3v4")
 
 
 def send(method, path, body=b"", headers=None, sign=True, when=None, secret=ROOT_PASSWORD, region="us-east-1"):

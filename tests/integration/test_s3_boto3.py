@@ -8,11 +8,9 @@ import os
 import sys
 import unittest
 
-import boto3
 import botocore
-from botocore.config import Config
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 
 ARGS = None
 DAEMON = None
@@ -21,10 +19,7 @@ MIN_PART = 256 << 10  # smallest multipart part, lowered so 100+ parts stay quic
 
 
 def client(**config):
-    return boto3.client(
-        "s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER, aws_secret_access_key=ROOT_PASSWORD,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, **config))
+    return s3_client(DAEMON.endpoint, **config)
 
 
 def signed_request(method, path, body=b"", headers=None, host=None):

@@ -12,11 +12,9 @@ import threading
 import time
 import unittest
 
-import boto3
 import botocore
-from botocore.config import Config
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 from test_s3_boto3 import error_code, signed_request
 import test_s3_boto3
 
@@ -28,10 +26,7 @@ RSS_HEADROOM = 64 << 20  # what a copy may add to shoald's resident memory, what
 
 
 def client(**config):
-    return boto3.client(
-        "s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER, aws_secret_access_key=ROOT_PASSWORD,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, read_timeout=300, **config))
+    return s3_client(DAEMON.endpoint, read_timeout=300, **config)
 
 
 def chunk_files():

@@ -12,11 +12,9 @@ import struct
 import sys
 import unittest
 
-import boto3
 import botocore
-from botocore.config import Config
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 
 DAEMON = None
 CHUNK_SIZE = 1 << 20
@@ -25,10 +23,7 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def client():
-    return boto3.client(
-        "s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER, aws_secret_access_key=ROOT_PASSWORD,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, read_timeout=300))
+    return s3_client(DAEMON.endpoint, read_timeout=300)
 
 
 def chunk_header(path):

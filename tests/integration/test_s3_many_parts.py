@@ -8,20 +8,15 @@ import hashlib
 import sys
 import unittest
 
-import boto3
-from botocore.config import Config
 
-from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env
+from shoald_process import Daemon, run_suite, ROOT_PASSWORD, ROOT_USER, clean_env, s3_client
 
 ARGS = None
 DAEMON = None
 
 
 def client():
-    return boto3.client(
-        "s3", endpoint_url=DAEMON.endpoint, aws_access_key_id=ROOT_USER, aws_secret_access_key=ROOT_PASSWORD,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, max_pool_connections=16))
+    return s3_client(DAEMON.endpoint, max_pool_connections=16)
 
 
 def part_body(number):
