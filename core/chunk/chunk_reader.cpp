@@ -65,12 +65,17 @@ std::uint8_t* ChunkReader::scratch() {
     return scratch_.get();
 }
 
-std::uint32_t ChunkReader::read_block(std::uint64_t index, std::uint8_t* dst, std::uint32_t length) {
+std::optional<std::uint32_t> ChunkReader::read_block(std::uint64_t index, std::uint8_t* dst, std::uint32_t length,
+                                                     int flags) {
     std::uint8_t check_bytes[kBlockCheckSize];
     ::iovec iov[2] = {{dst, length}, {check_bytes, kBlockCheckSize}};
     const std::uint64_t at = block_file_offset(header_size_, header_.block_size, index);
     std::size_t got = 0;
-    if (const int err = detail::preadv_full(fd_.get(), iov, 2, at, got); err != 0) {
+    if (const int err = detail::preadv_full(fd_.get(), iov, 2, at, got, flags); err != 0) {
+        // Not cached (EAGAIN), or no RWF_NOWAIT here (EOPNOTSUPP, ENOSYS,
+        // EINVAL): the caller reads again without flags, and an error that
+        // is real shows up then.
+        if (flags != 0) return std::nullopt;
         fail(ChunkErrc::io_error, "cannot read block " + std::to_string(index) + ": " + detail::error_text(err));
     }
     if (got != std::size_t{length} + kBlockCheckSize) {
@@ -87,14 +92,20 @@ std::uint32_t ChunkReader::read_block(std::uint64_t index, std::uint8_t* dst, st
     return plain;
 }
 
-void ChunkReader::read(std::uint64_t offset, std::size_t length, void* out) {
+void ChunkReader::read(std::uint64_t offset, std::size_t length, void* out) { read_range(offset, length, out, 0); }
+
+bool ChunkReader::read_if_cached(std::uint64_t offset, std::size_t length, void* out) {
+    return read_range(offset, length, out, RWF_NOWAIT);
+}
+
+bool ChunkReader::read_range(std::uint64_t offset, std::size_t length, void* out, int flags) {
     auto* const begin = static_cast<std::uint8_t*>(out);
     const std::uint64_t data_length = header_.data_length;
     if (offset > data_length || length > data_length - offset) {
         fail(ChunkErrc::invalid_argument, "range of " + std::to_string(length) + " bytes at " + std::to_string(offset) +
                                               " beyond the chunk's " + std::to_string(data_length) + " bytes");
     }
-    if (length == 0) return;
+    if (length == 0) return true;
     const std::uint32_t block_size = header_.block_size;
     const std::uint64_t end = offset + length;
     const std::uint64_t first = offset / block_size;
@@ -107,19 +118,20 @@ void ChunkReader::read(std::uint64_t offset, std::size_t length, void* out) {
             const std::uint64_t from = std::max(offset, block_start) - block_start;
             const std::uint64_t to = std::min(end, block_start + block_len) - block_start;
             const auto n = static_cast<std::size_t>(to - from);
-            if (from == 0 && to == block_len) {
-                read_block(index, dst, block_len);  // a whole block: straight into out
-            } else {
-                std::uint8_t* buf = scratch();
-                read_block(index, buf, block_len);
-                std::memcpy(dst, buf + from, n);
+            const bool whole = from == 0 && to == block_len;  // then straight into out
+            std::uint8_t* buf = whole ? dst : scratch();
+            if (!read_block(index, buf, block_len, flags)) {
+                std::memset(begin, 0, length);  // never leave unverified bytes behind
+                return false;
             }
+            if (!whole) std::memcpy(dst, buf + from, n);
             dst += n;
         }
     } catch (const ChunkError&) {
-        std::memset(begin, 0, length);  // never leave unverified bytes behind
+        std::memset(begin, 0, length);
         throw;
     }
+    return true;
 }
 
 void ChunkReader::verify_all() {
@@ -128,7 +140,7 @@ void ChunkReader::verify_all() {
     std::uint32_t crc = 0;
     for (std::uint64_t index = 0; index < blocks; ++index) {
         const std::uint32_t length = block_length(header_.data_length, block_size, index);
-        crc = hash::crc32c_combine(crc, read_block(index, scratch(), length), length);
+        crc = hash::crc32c_combine(crc, *read_block(index, scratch(), length), length);
     }
     if (crc != header_.data_crc32c) fail(ChunkErrc::corrupt, "data checksum does not match the header's");
     struct ::stat st;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -54,6 +55,12 @@ public:
     // verifying every block they touch. The range must lie within size().
     void read(std::uint64_t offset, std::size_t length, void* out);
 
+    // read(), but only from the page cache: returns false (out zeroed) as soon
+    // as a block would have to come from the disk, or when the kernel cannot
+    // tell (no RWF_NOWAIT). Never blocks on the device, so an event loop may
+    // call it and hand the read to a blocking thread only when it returns false.
+    bool read_if_cached(std::uint64_t offset, std::size_t length, void* out);
+
     // Reads and checks every block, and the CRC-32C of the whole data against
     // the header's.
     void verify_all();
@@ -65,8 +72,12 @@ private:
           header_size_(header_size) {}
 
     // Reads block `index` into dst (its length) and checks it; returns the
-    // block's plain CRC-32C.
-    std::uint32_t read_block(std::uint64_t index, std::uint8_t* dst, std::uint32_t length);
+    // block's plain CRC-32C, or nothing when `flags` (preadv2's) hold
+    // RWF_NOWAIT and the block is not all in the page cache.
+    std::optional<std::uint32_t> read_block(std::uint64_t index, std::uint8_t* dst, std::uint32_t length,
+                                            int flags = 0);
+    // read() with preadv2 `flags`: false when a block was not read (see read_block).
+    bool read_range(std::uint64_t offset, std::size_t length, void* out, int flags);
     std::uint8_t* scratch();
     [[noreturn]] void fail(ChunkErrc code, const std::string& reason) const;
 

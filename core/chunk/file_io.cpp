@@ -59,7 +59,7 @@ int pwrite_all(int fd, const void* data, std::size_t size, std::uint64_t offset)
     return 0;
 }
 
-int preadv_full(int fd, ::iovec* iov, int count, std::uint64_t offset, std::size_t& got) {
+int preadv_full(int fd, ::iovec* iov, int count, std::uint64_t offset, std::size_t& got, int flags) {
     got = 0;
     int index = 0;
     while (index < count) {
@@ -67,7 +67,8 @@ int preadv_full(int fd, ::iovec* iov, int count, std::uint64_t offset, std::size
             ++index;
             continue;
         }
-        const ssize_t n = ::preadv(fd, iov + index, count - index, static_cast<off_t>(offset));
+        const ssize_t n = flags == 0 ? ::preadv(fd, iov + index, count - index, static_cast<off_t>(offset))
+                                     : ::preadv2(fd, iov + index, count - index, static_cast<off_t>(offset), flags);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno;

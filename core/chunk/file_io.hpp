@@ -20,8 +20,10 @@ int writev_all(int fd, ::iovec* iov, int count);
 int pwrite_all(int fd, const void* data, std::size_t size, std::uint64_t offset);
 
 // Reads iov[0, count) from `offset` until they are full or the file ends;
-// `got` is the number of bytes read (fewer only at end of file).
-int preadv_full(int fd, ::iovec* iov, int count, std::uint64_t offset, std::size_t& got);
+// `got` is the number of bytes read (fewer only at end of file). `flags` are
+// preadv2's: with RWF_NOWAIT the read fails with EAGAIN as soon as a byte is
+// not in the page cache (it never waits for the disk).
+int preadv_full(int fd, ::iovec* iov, int count, std::uint64_t offset, std::size_t& got, int flags = 0);
 int pread_full(int fd, void* data, std::size_t size, std::uint64_t offset, std::size_t& got);
 
 // Opens `dir` and fsyncs it, making its entries (creations, renames, removals)

@@ -377,6 +377,10 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
     const meta::ChunkRef& ref = chunks[index];
     const std::uint64_t in_chunk = offset - ref.offset;
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(want, ref.length - in_chunk));
+    // Bytes already in the page cache are read right here: a hop to the
+    // blocking pool and back costs two context switches, more than copying
+    // and checking a few hundred KiB. Only what needs the disk goes there.
+    if (open_index_ == index && open_reader_->read_if_cached(in_chunk, n, out.data())) co_return n;
     co_await store_.pool().run([&] {
         if (open_index_ != index) {
             open_reader_.reset();

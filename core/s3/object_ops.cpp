@@ -1,5 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects.
 #include <algorithm>
+#include <memory>
 
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
@@ -334,14 +335,16 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     co_await call.exchange.begin(status, all, length);
     if (!head) {
         auto reader = call.services.objects.open(v);
-        std::string buffer(static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, std::max<std::uint64_t>(length, 1))), '\0');
+        // Not zero-filled: every byte sent was read (and checked) first.
+        const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, length));
+        const auto buffer = std::make_unique_for_overwrite<char[]>(size);
         std::uint64_t done = 0;
         while (done < length) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - done));
-            const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.data(), want));
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, length - done));
+            const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.get(), want));
             if (n == 0) throw http::ConnectionLost("object " + v.key + " ended early");
             if (done + n == length) located.lease.end();
-            co_await call.exchange.write(std::span<const char>(buffer.data(), n));
+            co_await call.exchange.write(std::span<const char>(buffer.get(), n));
             done += n;
         }
     }

@@ -66,6 +66,24 @@ TEST_CASE("a flipped data byte fails the reads that cover its block, and only th
     CHECK(read_range(reader, 0, 2 * kBlock) == f.data.substr(0, 2 * kBlock));
     CHECK(read_range(reader, 3 * kBlock, f.data.size() - 3 * kBlock) == f.data.substr(3 * kBlock));
     CHECK_THROWS_WITH(reader.verify_all(), Contains("checksum mismatch in block 2"));
+
+    // Reading from the page cache checks the same way: the block is refused,
+    // not served because it came from memory.
+    // (Under qemu-user RWF_NOWAIT may be refused: then nothing is read.)
+    std::string cached(kBlock, 'x');
+    bool served = false;
+    bool refused = false;
+    try {
+        served = reader.read_if_cached(2 * kBlock, kBlock, cached.data());
+    } catch (const ChunkError& cached_error) {
+        refused = true;
+        CHECK_THAT(cached_error.what(), Contains("checksum mismatch in block 2"));
+    }
+    CHECK_FALSE(served);
+#if defined(__x86_64__)
+    CHECK(refused);  // just written: in the page cache
+#endif
+    CHECK(cached == std::string(kBlock, '\0'));
 }
 
 TEST_CASE("a damaged block check or a swapped block is caught", "[chunk]") {
