@@ -63,18 +63,35 @@ void Conscience::refresh_locked() {
 }
 
 std::optional<std::uint64_t> Conscience::pick_for_write() {
+    const std::vector<std::uint64_t> one = pick_distinct_for_write(1);
+    if (one.empty()) return std::nullopt;
+    return one.front();
+}
+
+std::vector<std::uint64_t> Conscience::pick_distinct_for_write(std::size_t count) {
     std::lock_guard lock(mutex_);
     if (std::chrono::steady_clock::now() - refreshed_ >= options_.refresh_interval) refresh_locked();
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> candidates;  // (drive, weight) not drawn yet
     std::uint64_t total = 0;
-    for (const DriveScore& s : drives_) total += static_cast<std::uint64_t>(std::max(0, s.write_score));
-    if (total == 0) return std::nullopt;
-    std::uint64_t pick = random_() % total;
     for (const DriveScore& s : drives_) {
         const auto weight = static_cast<std::uint64_t>(std::max(0, s.write_score));
-        if (pick < weight) return s.id;
-        pick -= weight;
+        if (weight == 0) continue;
+        candidates.emplace_back(s.id, weight);
+        total += weight;
     }
-    return std::nullopt;
+    std::vector<std::uint64_t> picked;
+    while (picked.size() < count && total > 0) {
+        std::uint64_t pick = random_() % total;
+        auto it = candidates.begin();
+        while (pick >= it->second) {
+            pick -= it->second;
+            ++it;
+        }
+        picked.push_back(it->first);
+        total -= it->second;
+        candidates.erase(it);
+    }
+    return picked;
 }
 
 void Conscience::report_failure(std::uint64_t drive, const std::string& why) {

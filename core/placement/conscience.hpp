@@ -60,6 +60,12 @@ public:
     // Refreshes the scores first when they are older than refresh_interval.
     std::optional<std::uint64_t> pick_for_write();
 
+    // Up to `count` different drives for the pieces of one segment (copies or
+    // fragments), each drawn score-weighted from those not drawn yet; fewer
+    // when fewer drives take writes (the caller weighs that against its
+    // policy's quorum). Ordered as drawn.
+    std::vector<std::uint64_t> pick_distinct_for_write(std::size_t count);
+
     // An I/O error on a drive drops its score to 0 until it is refreshed healthy.
     void report_failure(std::uint64_t drive, const std::string& why);
 

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -103,4 +105,27 @@ TEST_CASE("the conscience refuses writes under the free-space floor and after a 
     Conscience failing({{1, dir.path()}, {2, dir.path()}}, ConscienceOptions{.min_free_bytes = 0});
     failing.report_failure(1, "EIO");
     for (int i = 0; i < 50; ++i) CHECK(failing.pick_for_write() == std::optional<std::uint64_t>(2));
+}
+
+TEST_CASE("the pieces of a segment go to different drives, never a failed one", "[placement]") {
+    TempDir dir;
+    std::vector<Conscience::DriveInfo> drives;
+    for (std::uint64_t id = 1; id <= 6; ++id) drives.push_back({id, dir.path()});
+    Conscience conscience(drives, ConscienceOptions{.min_free_bytes = 0});
+    conscience.report_failure(4, "EIO");
+
+    std::map<std::uint64_t, int> drawn;
+    for (int round = 0; round < 300; ++round) {
+        const std::vector<std::uint64_t> picked = conscience.pick_distinct_for_write(3);
+        REQUIRE(picked.size() == 3);
+        CHECK(std::set<std::uint64_t>(picked.begin(), picked.end()).size() == 3);
+        for (std::uint64_t id : picked) ++drawn[id];
+    }
+    CHECK(drawn.count(4) == 0);
+    for (std::uint64_t id : {1, 2, 3, 5, 6}) CHECK(drawn[id] > 100);  // equal scores: ~180 each
+
+    // More pieces than writable drives: as many as there are, the caller decides.
+    const std::vector<std::uint64_t> all = conscience.pick_distinct_for_write(6);
+    CHECK(std::set<std::uint64_t>(all.begin(), all.end()) == std::set<std::uint64_t>{1, 2, 3, 5, 6});
+    CHECK(conscience.pick_distinct_for_write(0).empty());
 }
