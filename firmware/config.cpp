@@ -150,6 +150,13 @@ std::string apply_region(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_default_policy(Config& c, const Values& v) {
+    const auto policy = ec::StoragePolicy::parse(v.at(0));
+    if (!policy) return "a storage policy: SINGLE, TWOCOPIES, THREECOPIES, COPIES<n>, EC<k>+<m> (docs/data-protection.md)";
+    c.default_policy = *policy;
+    return {};
+}
+
 std::string apply_domains(Config& c, const Values& v) {
     std::vector<std::string> domains;
     for (const std::string& d : v) {
@@ -209,6 +216,9 @@ constexpr Setting kSettings[] = {
     {"storage.inline_threshold", Kind::integer, "4096", "objects of at most this many bytes are kept in metadata",
      apply_inline_threshold},
     {"storage.chunk_size", Kind::integer, "8388608", "bytes of object data per chunk file", apply_chunk_size},
+    {"storage.default_policy", Kind::string, "SINGLE",
+     "how chunked objects are protected unless a request names another policy (docs/data-protection.md)",
+     apply_default_policy},
     {"s3.region", Kind::string, "us-east-1", "the region this node reports and expects in signatures", apply_region},
     {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
     {"s3.min_part_size", Kind::integer, "5242880",

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ec/storage_policy.hpp"
 #include "core/log/logger.hpp"
 
 namespace shoal::firmware {
@@ -36,6 +37,7 @@ struct Config {
     std::uint64_t metadata_map_size = 0;  // bytes; 0: the store's default for this architecture
     std::uint64_t inline_threshold = 4096;
     std::uint64_t chunk_size = 8u << 20;
+    ec::StoragePolicy default_policy;  // SINGLE
     // [s3]
     std::string region = "us-east-1";
     std::vector<std::string> domains;  // virtual-hosted-style bucket addressing

@@ -78,6 +78,32 @@ std::uint64_t ObjectStore::next_seq() {
     return next;
 }
 
+ec::StoragePolicy ObjectStore::policy_for(std::string_view storage_class) const {
+    ec::StoragePolicy policy = options_.default_policy;
+    if (storage_class == "REDUCED_REDUNDANCY") {
+        policy = ec::StoragePolicy{};  // SINGLE
+    } else if (const auto named = ec::StoragePolicy::parse(storage_class)) {
+        policy = *named;
+    }
+    if (const auto why = cannot_write(policy)) throw InvalidPolicy(*why);
+    return policy;
+}
+
+std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& policy) const {
+    if (policy.kind == ec::StoragePolicy::Kind::erasure) {
+        return "storage policy " + policy.to_string() + ": erasure coding is not available yet";
+    }
+    if (policy.distance != ec::LocationLevel::drive) {
+        return "storage policy " + policy.to_string() + ": this node is a grid of one, its pieces can only be " +
+               "apart by drive";
+    }
+    if (!ec::fits(policy, drives_.size())) {
+        return "storage policy " + policy.to_string() + " needs " + std::to_string(policy.pieces()) +
+               " drives, this node has " + std::to_string(drives_.size());
+    }
+    return std::nullopt;
+}
+
 chunk::ChunkStore* ObjectStore::drive(std::uint64_t id) {
     for (Drive& d : drives_) {
         if (d.id == id) return d.chunks.get();
@@ -120,13 +146,14 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     version.storage_class = input.storage_class;
     version.headers = std::move(input.headers);
     version.tags = std::move(input.tags);
+    const ec::StoragePolicy policy = policy_for(input.storage_class);
 
     chunk::ChunkOwner owner;
     owner.bucket = input.bucket;
     owner.key = input.key;
     owner.version_id = meta::format_version_id(version.seq);
     meta::check_room(meta_.usage(), kUploadHeadroom);  // before the body is read
-    ContentWriter content(*this, owner, options_.inline_threshold, input.checksum, input.max_size);
+    ContentWriter content(*this, owner, policy, options_.inline_threshold, input.checksum, input.max_size);
 
     std::exception_ptr error;
     try {
@@ -141,6 +168,7 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
         }
         version.inline_data = std::move(content.inline_data());
         version.chunks = content.chunks();
+        if (!version.chunks.empty()) version.policy = policy.to_string();
         version.modified_ms = now_ms();
 
         std::vector<meta::ObjectVersion> removed;
@@ -232,6 +260,7 @@ asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
     upload.key = input.key;
     upload.initiated_ms = now_ms();
     upload.storage_class = input.storage_class;
+    policy_for(upload.storage_class);  // refuse a class this node cannot honour now, not at the first part
     upload.headers = input.headers;
     upload.tags = input.tags;
     if (input.checksum != ChecksumAlgorithm::none) upload.checksum_algorithm = std::string(checksum_name(input.checksum));
@@ -245,9 +274,11 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
                                                         std::uint32_t number, ChecksumAlgorithm checksum,
                                                         std::function<void(const ContentDigests::Result&)> verify,
                                                         ByteSource& source) {
+    ec::StoragePolicy policy;
     {
         const meta::Snapshot snapshot = meta_.snapshot();
-        snapshot.catalog().upload_or_refuse(bucket, key, upload_id);  // fail before reading the body
+        // Fail before reading the body.
+        policy = policy_for(snapshot.catalog().upload_or_refuse(bucket, key, upload_id).storage_class);
         meta::check_room(meta_.usage(), kUploadHeadroom);
     }
     chunk::ChunkOwner owner;
@@ -255,7 +286,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
     owner.key = key;
     owner.version_id = upload_id;
     owner.part_number = number;
-    ContentWriter content(*this, owner, 0, checksum, std::uint64_t{5} << 30);
+    ContentWriter content(*this, owner, policy, 0, checksum, std::uint64_t{5} << 30);
 
     meta::PartRecord part;
     part.number = number;
@@ -267,6 +298,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
         part.etag = hash::hex_encode(content.digests().md5);
         part.checksum = content.digests().checksum;
         part.chunks = content.chunks();
+        part.policy = policy.to_string();
         part.modified_ms = now_ms();
         std::optional<meta::PartRecord> replaced;
         co_await async_commit(meta_, [&](meta::Catalog& catalog) {
@@ -326,6 +358,9 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
                 ref.offset += version.size;
                 version.chunks.push_back(std::move(ref));
             }
+            // The parts' policy (they were written under the upload's class);
+            // reads go by the pieces each chunk has, whatever it says.
+            if (version.policy.empty()) version.policy = part.policy;
             version.parts.push_back(meta::PartInfo{part.number, part.size, part.etag});
             version.size += part.size;
         }
@@ -369,33 +404,83 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
         std::memcpy(out.data(), version_.inline_data.data() + offset, want);
         co_return want;
     }
-    // The chunk holding `offset` (chunks are in content order).
+    // The copies of the chunk holding `offset`: [first, last), adjacent and
+    // sharing an offset (the list is in content order).
     const auto& chunks = version_.chunks;
-    const auto it = std::upper_bound(chunks.begin(), chunks.end(), offset,
-                                     [](std::uint64_t o, const meta::ChunkRef& c) { return o < c.offset; });
-    const std::size_t index = static_cast<std::size_t>(it - chunks.begin()) - 1;
-    const meta::ChunkRef& ref = chunks[index];
-    const std::uint64_t in_chunk = offset - ref.offset;
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(want, ref.length - in_chunk));
+    const auto by_offset = [](const meta::ChunkRef& c, std::uint64_t o) { return c.offset < o; };
+    const auto last = std::upper_bound(chunks.begin(), chunks.end(), offset,
+                                       [](std::uint64_t o, const meta::ChunkRef& c) { return o < c.offset; });
+    const auto first = std::lower_bound(chunks.begin(), last, std::prev(last)->offset, by_offset);
+    const auto first_index = static_cast<std::size_t>(first - chunks.begin());
+    const auto last_index = static_cast<std::size_t>(last - chunks.begin());
+    const std::uint64_t in_chunk = offset - first->offset;
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(want, first->length - in_chunk));
+    const bool open_here = open_index_ >= first_index && open_index_ < last_index;
     // Bytes already in the page cache are read right here: a hop to the
     // blocking pool and back costs two context switches, more than copying
-    // and checking a few hundred KiB. Only what needs the disk goes there.
-    if (open_index_ == index && open_reader_->read_if_cached(in_chunk, n, out.data())) co_return n;
-    co_await store_.pool().run([&] {
-        if (open_index_ != index) {
-            open_reader_.reset();
-            chunk::ChunkStore* store = store_.drive(ref.drive);
-            const auto id = chunk::ChunkId::parse(ref.chunk_id);
-            if (store == nullptr || !id) {
-                throw StorageUnavailable("object " + version_.key + ": chunk " + ref.chunk_id + " is on drive " +
-                                         meta::format_version_id(ref.drive) + ", which this node does not have");
-            }
-            open_reader_.emplace(store->open(*id));
-            open_index_ = index;
+    // and checking a few hundred KiB. Only what needs the disk (or another
+    // copy) goes there.
+    if (open_here) {
+        try {
+            if (open_reader_->read_if_cached(in_chunk, n, out.data())) co_return n;
+        } catch (const chunk::ChunkError&) {
+            // Damaged: the pool's read below reports it and tries the other copies.
         }
-        open_reader_->read(in_chunk, n, out.data());
+    }
+    co_await store_.pool().run([&] {
+        // The open copy first, then the others in order.
+        const std::size_t copies = last_index - first_index;
+        const std::size_t start = open_here ? open_index_ - first_index : 0;
+        std::exception_ptr first_error;
+        std::string others;  // what the other copies failed with
+        for (std::size_t k = 0; k < copies; ++k) {
+            const std::size_t index = first_index + (start + k) % copies;
+            try {
+                read_copy(index, in_chunk, n, out.data());
+                return;
+            } catch (const std::exception& e) {
+                open_reader_.reset();
+                open_index_ = SIZE_MAX;
+                if (!first_error) {
+                    first_error = std::current_exception();
+                } else {
+                    others += std::string(others.empty() ? "" : "; ") + e.what();
+                }
+                if (copies > 1) {
+                    store_.log_.warn("chunk copy unreadable, reading another",
+                                     {{"key", version_.key}, {"chunk", chunks[index].chunk_id},
+                                      {"drive", meta::format_version_id(chunks[index].drive)}, {"error", e.what()}});
+                }
+            }
+        }
+        // No copy could be read: the first copy's error (its kind decides the
+        // answer), naming the object and what the other copies said.
+        try {
+            std::rethrow_exception(first_error);
+        } catch (const chunk::ChunkError& e) {
+            if (copies == 1 && !e.object().empty()) throw;
+            throw chunk::ChunkError(e.code(), e.drive(), e.file(), e.object().empty() ? version_.key : e.object(),
+                                    others.empty() ? e.reason() : e.reason() + "; the other copies: " + others);
+        }
     });
     co_return n;
+}
+
+void ObjectStore::Reader::read_copy(std::size_t index, std::uint64_t in_chunk, std::size_t length, char* out) {
+    if (open_index_ != index) {
+        open_reader_.reset();
+        open_index_ = SIZE_MAX;
+        const meta::ChunkRef& ref = version_.chunks[index];
+        chunk::ChunkStore* store = store_.drive(ref.drive);
+        const auto id = chunk::ChunkId::parse(ref.chunk_id);
+        if (store == nullptr || !id) {
+            throw StorageUnavailable("object " + version_.key + ": chunk " + ref.chunk_id + " is on drive " +
+                                     meta::format_version_id(ref.drive) + ", which this node does not have");
+        }
+        open_reader_.emplace(store->open(*id));
+        open_index_ = index;
+    }
+    open_reader_->read(in_chunk, length, out);
 }
 
 }  // namespace shoal::engine

@@ -31,6 +31,7 @@
 #include <asio/awaitable.hpp>
 
 #include "core/chunk/chunk_store.hpp"
+#include "core/ec/storage_policy.hpp"
 #include "core/engine/byte_source.hpp"
 #include "core/engine/content_digests.hpp"
 #include "core/engine/read_leases.hpp"
@@ -45,6 +46,9 @@ struct EngineOptions {
     std::uint64_t inline_threshold = 4096;        // objects up to this size live in metadata
     std::uint64_t chunk_size = 8 * 1024 * 1024;   // data bytes per chunk file
     std::size_t io_buffer = 1024 * 1024;          // bytes moved per read/write step
+    // Chunked content is written under this policy unless the request names
+    // another (see ObjectStore::policy_for). Inline content lives in metadata.
+    ec::StoragePolicy default_policy;             // SINGLE
 };
 
 // A drive as the engine uses it: its persistent id and its chunk store.
@@ -84,6 +88,13 @@ public:
 // Thrown when no drive can store or serve data (all full or failed, or a
 // drive the metadata names is missing). The message names what is missing.
 class StorageUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Thrown when a request asks for a storage class or policy this node cannot
+// honour; the message says why. The caller maps it to InvalidStorageClass.
+class InvalidPolicy : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -152,6 +163,7 @@ public:
     runtime::BlockingPool& pool() { return pool_; }
     placement::Conscience& conscience() { return conscience_; }
     const EngineOptions& options() const { return options_; }
+    log::Logger& log() { return log_; }
     chunk::ChunkStore* drive(std::uint64_t id);
     const std::vector<Drive>& drives() const { return drives_; }
     // Removes chunk files (blocking: call on the pool); failures are logged and
@@ -160,6 +172,16 @@ public:
 
     // A fresh version sequence: increasing, and above every committed one.
     std::uint64_t next_seq();
+
+    // The policy for content stored with `storage_class` (x-amz-storage-class,
+    // checked by the S3 layer): a policy name (THREECOPIES, ...) is that
+    // policy, REDUCED_REDUNDANCY is SINGLE, anything else (STANDARD, none,
+    // the other AWS classes) the default policy. Throws InvalidPolicy for a
+    // policy not implemented yet (erasure coding) or that needs more drives
+    // than this node has.
+    ec::StoragePolicy policy_for(std::string_view storage_class) const;
+    // Whether this node can write under `policy` (the reason if not).
+    std::optional<std::string> cannot_write(const ec::StoragePolicy& policy) const;
 
 private:
     meta::Store& meta_;
@@ -178,6 +200,11 @@ private:
     ReadLeases leases_;  // last: its reclaim function uses the members above
 };
 
+// Reads a version's content. A chunk with several copies is read from one of
+// them; a copy that is missing, damaged (a block fails its check) or on a
+// failed drive is skipped for the next, and the damage is logged for repair.
+// Only when every copy fails does the read fail, with the first copy's error
+// (ChunkError, or StorageUnavailable for a drive this node does not have).
 class ObjectStore::Reader {
 public:
     Reader(ObjectStore& store, const meta::ObjectVersion& version) : store_(store), version_(version) {}
@@ -185,9 +212,13 @@ public:
     asio::awaitable<std::size_t> read(std::uint64_t offset, std::span<char> out);
 
 private:
+    // Reads from copy `index` of a chunk (blocking; on the pool).
+    void read_copy(std::size_t index, std::uint64_t in_chunk, std::size_t length, char* out);
+
     ObjectStore& store_;
     const meta::ObjectVersion& version_;
-    // The chunk file last read, kept open for the next read.
+    // The chunk file last read (an index into version_.chunks), kept open for
+    // the next read.
     std::size_t open_index_ = SIZE_MAX;
     std::optional<chunk::ChunkReader> open_reader_;
 };

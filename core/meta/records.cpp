@@ -8,17 +8,24 @@ namespace shoal::meta {
 namespace {
 
 constexpr std::uint64_t kBucketFormat = 1;
-constexpr std::uint64_t kVersionFormat = 1;
+// Format 2 (object versions and parts): chunk refs carry a piece number and
+// the record its storage policy. Format 1 records still decode (piece 0, no
+// policy: SINGLE).
+constexpr std::uint64_t kVersionFormat = 2;
 constexpr std::uint64_t kSummaryFormat = 1;
 constexpr std::uint64_t kUploadFormat = 1;
-constexpr std::uint64_t kPartFormat = 1;
+constexpr std::uint64_t kPartFormat = 2;
 
-void check_format(Decoder& d, std::uint64_t expected, const char* what) {
+// Returns the record's format, `oldest` to `newest`.
+std::uint64_t check_formats(Decoder& d, std::uint64_t oldest, std::uint64_t newest, const char* what) {
     const std::uint64_t format = d.u64();
-    if (format != expected) {
+    if (format < oldest || format > newest) {
         throw CorruptRecord(std::string("metadata store: unknown ") + what + " record format " + std::to_string(format));
     }
+    return format;
 }
+
+void check_format(Decoder& d, std::uint64_t expected, const char* what) { check_formats(d, expected, expected, what); }
 
 void encode_pairs(Encoder& e, const std::vector<std::pair<std::string, std::string>>& pairs) {
     e.u64(pairs.size());
@@ -45,10 +52,11 @@ void encode_chunks(Encoder& e, const std::vector<ChunkRef>& chunks) {
         e.u64(c.drive);
         e.u64(c.offset);
         e.u64(c.length);
+        e.u64(c.piece);
     }
 }
 
-std::vector<ChunkRef> decode_chunks(Decoder& d) {
+std::vector<ChunkRef> decode_chunks(Decoder& d, std::uint64_t format) {
     std::vector<ChunkRef> chunks;
     const std::uint64_t n = d.u64();
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -57,6 +65,7 @@ std::vector<ChunkRef> decode_chunks(Decoder& d) {
         c.drive = d.u64();
         c.offset = d.u64();
         c.length = d.u64();
+        if (format >= 2) c.piece = static_cast<std::uint32_t>(d.u64());
         chunks.push_back(std::move(c));
     }
     return chunks;
@@ -104,19 +113,21 @@ std::string encode(const PartRecord& r) {
     e.u64(r.modified_ms);
     e.bytes(r.checksum);
     encode_chunks(e, r.chunks);
+    e.bytes(r.policy);
     return e.take();
 }
 
 PartRecord decode_part(std::string_view bytes) {
     Decoder d(bytes);
-    check_format(d, kPartFormat, "part");
+    const std::uint64_t format = check_formats(d, 1, kPartFormat, "part");
     PartRecord r;
     r.number = static_cast<std::uint32_t>(d.u64());
     r.size = d.u64();
     r.etag = d.string();
     r.modified_ms = d.u64();
     r.checksum = d.string();
-    r.chunks = decode_chunks(d);
+    r.chunks = decode_chunks(d, format);
+    if (format >= 2) r.policy = d.string();
     return r;
 }
 
@@ -166,12 +177,13 @@ std::string encode(const ObjectVersion& r) {
         e.u64(p.size);
         e.bytes(p.etag);
     }
+    e.bytes(r.policy);
     return e.take();
 }
 
 ObjectVersion decode_version(std::string_view bytes) {
     Decoder d(bytes);
-    check_format(d, kVersionFormat, "object version");
+    const std::uint64_t format = check_formats(d, 1, kVersionFormat, "object version");
     ObjectVersion r;
     r.key = d.string();
     r.seq = d.u64();
@@ -186,7 +198,7 @@ ObjectVersion decode_version(std::string_view bytes) {
     r.checksum_algorithm = d.string();
     r.checksum = d.string();
     r.inline_data = d.string();
-    r.chunks = decode_chunks(d);
+    r.chunks = decode_chunks(d, format);
     const std::uint64_t parts = d.u64();
     for (std::uint64_t i = 0; i < parts; ++i) {
         PartInfo p;
@@ -195,6 +207,7 @@ ObjectVersion decode_version(std::string_view bytes) {
         p.etag = d.string();
         r.parts.push_back(std::move(p));
     }
+    if (format >= 2) r.policy = d.string();
     return r;
 }
 

@@ -23,12 +23,16 @@ struct BucketRecord {
     Versioning versioning = Versioning::unversioned;
 };
 
-// Where one piece of an object's data lives.
+// Where one piece of an object's data lives. Under a policy of n copies,
+// n refs share offset and length (pieces 0..n-1, each a whole copy, on
+// different drives); they are adjacent in a version's list, which is ordered
+// by offset.
 struct ChunkRef {
     std::string chunk_id;     // the chunk file's id (32 hex digits)
     std::uint64_t drive = 0;  // persistent id of the drive holding it (node ids come with the grid)
     std::uint64_t offset = 0;  // position of the chunk's first byte in the object
     std::uint64_t length = 0;
+    std::uint32_t piece = 0;   // which copy (or, with erasure coding, which fragment)
 };
 
 struct PartInfo {  // multipart objects: one per part, in order
@@ -54,6 +58,9 @@ struct ObjectVersion {
     std::string inline_data;         // small objects: the whole content
     std::vector<ChunkRef> chunks;    // larger objects: the content, in order
     std::vector<PartInfo> parts;     // multipart objects
+    // The storage policy the chunks were written under (ec::StoragePolicy's
+    // canonical name); empty in records from before policies: SINGLE.
+    std::string policy;
 
     std::string version_id() const;  // "null" or a 16-hex-digit id
 };
@@ -79,6 +86,7 @@ struct PartRecord {
     std::uint64_t modified_ms = 0;
     std::string checksum;  // base64, of the upload's checksum algorithm, if any
     std::vector<ChunkRef> chunks;  // offsets relative to the part's start
+    std::string policy;            // as ObjectVersion::policy
 };
 
 // What listing needs of a key's current version, kept apart from the full

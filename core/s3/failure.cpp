@@ -38,6 +38,8 @@ std::optional<S3Error> failure_of(std::exception_ptr error, const Call& call) {
         return from_refusal(e, call.target);
     } catch (const engine::TooLarge&) {
         return S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.");
+    } catch (const engine::InvalidPolicy& e) {
+        return S3Error(400, "InvalidStorageClass", e.what());
     } catch (const engine::StorageUnavailable& e) {
         return S3Error(503, "ServiceUnavailable", e.what());
     } catch (const chunk::ChunkError& e) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/ec/storage_policy.hpp"
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/s3/body_source.hpp"
@@ -170,8 +171,11 @@ engine::PutInput put_input_from_request(Call& call) {
         throw S3Error(400, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.");
     }
     if (const std::string* storage_class = call.header("x-amz-storage-class")) {
+        // AWS's class names, or the name of a storage policy (THREECOPIES, ...):
+        // the engine decides whether this node can honour it.
         if (std::find(std::begin(kStorageClasses), std::end(kStorageClasses), *storage_class) ==
-            std::end(kStorageClasses)) {
+                std::end(kStorageClasses) &&
+            !ec::StoragePolicy::parse(*storage_class)) {
             throw S3Error(400, "InvalidStorageClass", "The storage class you specified is not valid");
         }
         input.storage_class = *storage_class;
@@ -331,22 +335,32 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     // The lease ends once the last chunk byte is read, before it is sent: a
     // client that has the whole body and then deletes the object finds no
     // reader in the way, so its DELETE frees the chunks before it answers.
-    if (head || length == 0) located.lease.end();
-    co_await call.exchange.begin(status, all, length);
-    if (!head) {
-        auto reader = call.services.objects.open(v);
-        // Not zero-filled: every byte sent was read (and checked) first.
-        const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, length));
-        const auto buffer = std::make_unique_for_overwrite<char[]>(size);
-        std::uint64_t done = 0;
-        while (done < length) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, length - done));
-            const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.get(), want));
-            if (n == 0) throw http::ConnectionLost("object " + v.key + " ended early");
-            if (done + n == length) located.lease.end();
-            co_await call.exchange.write(std::span<const char>(buffer.get(), n));
-            done += n;
+    if (head || length == 0) {
+        located.lease.end();
+        co_await call.exchange.begin(status, all, length);
+        co_await call.exchange.finish();
+        co_return;
+    }
+    auto reader = call.services.objects.open(v);
+    // Not zero-filled: every byte sent was read (and checked) first.
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, length));
+    const auto buffer = std::make_unique_for_overwrite<char[]>(size);
+    std::uint64_t done = 0;
+    // The first bytes are read before the head is sent: when no copy of them
+    // can be read, the client gets an S3 error naming the object and the
+    // drive, not a 200 cut short.
+    bool started = false;
+    while (done < length) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, length - done));
+        const std::size_t n = co_await reader->read(first + done, std::span<char>(buffer.get(), want));
+        if (n == 0) throw http::ConnectionLost("object " + v.key + " ended early");
+        if (done + n == length) located.lease.end();
+        if (!started) {
+            co_await call.exchange.begin(status, all, length);
+            started = true;
         }
+        co_await call.exchange.write(std::span<const char>(buffer.get(), n));
+        done += n;
     }
     co_await call.exchange.finish();
 }
