@@ -69,9 +69,13 @@ asio::awaitable<void> ContentWriter::start_chunk() {
     for (std::size_t i = 0; i < drives.size(); ++i) {
         copies_[i].ref = meta::ChunkRef{"", drives[i], written_, 0, static_cast<std::uint32_t>(i)};
     }
+    // Each copy's header names the policy too, so that a drive's chunks tell
+    // what they are without the metadata.
+    chunk::ChunkCodec codec;
+    codec.policy = policy_.to_string();
     co_await store_.pool().run([&] {
         for_each_copy([&](Copy& copy) {
-            copy.writer.emplace(store_.drive(copy.ref.drive)->create(chunk::ChunkId::random(), owner));
+            copy.writer.emplace(store_.drive(copy.ref.drive)->create(chunk::ChunkId::random(), owner, codec));
         });
     });
 }

@@ -90,6 +90,9 @@ class ThreeCopies(unittest.TestCase):
             self.assertEqual(len(self.files_on(index)), self.chunks, self.drives[index])
         names = [sorted(os.path.basename(f) for f in self.files_on(i)) for i in range(3)]
         self.assertEqual(len(set(names[0]) & set(names[1])), 0, "each copy is its own chunk file")
+        for path in self.files_on(2):
+            with open(path, "rb") as f:
+                self.assertIn(b"THREECOPIES", f.read(4096), "the header names the policy: " + path)
         self.check_all_objects()
 
     def test_2_damaged_chunks_are_never_served(self):

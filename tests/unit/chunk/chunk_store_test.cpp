@@ -130,6 +130,8 @@ TEST_CASE("range reads are exact at every block boundary", "[chunk]") {
     CHECK(reads > 150);
 #if defined(__x86_64__)
     CHECK(cached_reads == reads);  // just written: all in the page cache
+#else
+    static_cast<void>(cached_reads);  // qemu-user may refuse RWF_NOWAIT
 #endif
 
     // Outside the data: refused, naming the file.

@@ -82,6 +82,8 @@ TEST_CASE("a flipped data byte fails the reads that cover its block, and only th
     CHECK_FALSE(served);
 #if defined(__x86_64__)
     CHECK(refused);  // just written: in the page cache
+#else
+    static_cast<void>(refused);  // qemu-user may refuse RWF_NOWAIT: then nothing was read
 #endif
     CHECK(cached == std::string(kBlock, '\0'));
 }
