@@ -126,6 +126,7 @@ asio::awaitable<void> Api::dispatch(Call& call) {
         if (method == "GET") co_return co_await list_buckets(call);
         throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
     }
+    if (t.bucket == kAdminPath) co_return co_await admin(call);
     if (auto problem = bucket_name_problem(t.bucket)) throw S3Error(400, "InvalidBucketName", *problem);
 
     if (t.key.empty()) {

@@ -91,6 +91,10 @@ std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call&
                                                                           const BodySource& body);
 
 // Operations, one family per file.
+// GET /_shoal/drives and whatever node administration comes (admin_ops.cpp).
+constexpr std::string_view kAdminPath = "_shoal";
+asio::awaitable<void> admin(Call& call);
+
 asio::awaitable<void> list_buckets(Call& call);
 asio::awaitable<void> create_bucket(Call& call);
 asio::awaitable<void> head_bucket(Call& call);

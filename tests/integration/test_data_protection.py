@@ -95,6 +95,29 @@ class ThreeCopies(unittest.TestCase):
                 self.assertIn(b"THREECOPIES", f.read(4096), "the header names the policy: " + path)
         self.check_all_objects()
 
+    def test_1b_the_drive_scores_are_on_the_admin_endpoint(self):
+        # curl signs it (SigV4) like any S3 request; unsigned, it is refused.
+        import subprocess
+        import xml.etree.ElementTree as ET
+        empty = hashlib.sha256(b"").hexdigest()
+        url = self.daemon.endpoint + "/_shoal/drives"
+        signed = subprocess.run(["curl", "-s", "--aws-sigv4", "aws:amz:us-east-1:s3",
+                                 "--user", "%s:%s" % (ROOT_USER, ROOT_PASSWORD),
+                                 "-H", "x-amz-content-sha256: " + empty, url],
+                                capture_output=True, check=True, timeout=60).stdout
+        doc = ET.fromstring(signed)
+        self.assertEqual(doc.tag, "Drives", signed)
+        self.assertEqual(doc.findtext("DefaultPolicy"), "THREECOPIES")
+        drives = doc.findall("Drive")
+        self.assertEqual(sorted(d.findtext("Path") for d in drives), sorted(self.drives))
+        for d in drives:
+            self.assertEqual(d.findtext("Failed"), "false")
+            self.assertGreater(int(d.findtext("WriteScore")), 0)
+            self.assertGreater(int(d.findtext("TotalBytes")), 0)
+            self.assertIn("free space", d.findtext("Why"))
+        unsigned = subprocess.run(["curl", "-s", url], capture_output=True, check=True, timeout=60).stdout
+        self.assertIn(b"<Code>AccessDenied</Code>", unsigned)
+
     def test_2_damaged_chunks_are_never_served(self):
         # A flipped byte in the middle of every chunk file of two drives: each
         # read there fails its check and goes to another copy, in the end to
