@@ -140,6 +140,15 @@ std::string apply_chunk_size(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_ec_segment_size(Config& c, const Values& v) {
+    // Small segments pad more (each fragment is rounded up to the codec's
+    // alignment) and cost more calls; large ones cost memory per request.
+    const auto n = parse_uint(v.at(0), 16u << 20);
+    if (!n || *n < 4096) return "a number of bytes from 4096 to 16777216";
+    c.ec_segment_size = static_cast<std::uint32_t>(*n);
+    return {};
+}
+
 std::string apply_region(Config& c, const Values& v) {
     const std::string& region = v.at(0);
     if (region.empty() || region.size() > 64 ||
@@ -219,6 +228,9 @@ constexpr Setting kSettings[] = {
     {"storage.default_policy", Kind::string, "SINGLE",
      "how chunked objects are protected unless a request names another policy (docs/data-protection.md)",
      apply_default_policy},
+    {"storage.ec_segment_size", Kind::integer, "1048576",
+     "erasure coding: content bytes encoded together; memory per request is about this times (k + m) / k",
+     apply_ec_segment_size},
     {"s3.region", Kind::string, "us-east-1", "the region this node reports and expects in signatures", apply_region},
     {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
     {"s3.min_part_size", Kind::integer, "5242880",

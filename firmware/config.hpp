@@ -38,6 +38,7 @@ struct Config {
     std::uint64_t inline_threshold = 4096;
     std::uint64_t chunk_size = 8u << 20;
     ec::StoragePolicy default_policy;  // SINGLE
+    std::uint32_t ec_segment_size = 1u << 20;
     // [s3]
     std::string region = "us-east-1";
     std::vector<std::string> domains;  // virtual-hosted-style bucket addressing

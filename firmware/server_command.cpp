@@ -127,6 +127,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     engine::EngineOptions engine_options;
     engine_options.inline_threshold = config.inline_threshold;
     engine_options.chunk_size = config.chunk_size;
+    engine_options.segment_size = config.ec_segment_size;
     engine_options.default_policy = config.default_policy;
     engine::ObjectStore objects(*metadata, std::move(chunk_drives), conscience, pool, engine_options, log);
     if (const auto why = objects.cannot_write(config.default_policy)) {

@@ -13,9 +13,19 @@ constexpr std::size_t kFirstBuffer = 64 * 1024;  // above the inline threshold's
 }  // namespace
 
 ContentWriter::ContentWriter(ObjectStore& store, chunk::ChunkOwner owner, ec::StoragePolicy policy,
-                             std::uint64_t inline_threshold, ChecksumAlgorithm checksum, std::uint64_t max_size)
+                             std::uint32_t segment_size, std::uint64_t inline_threshold, ChecksumAlgorithm checksum,
+                             std::uint64_t max_size)
     : store_(store), owner_(std::move(owner)), policy_(policy), inline_threshold_(inline_threshold),
-      max_size_(max_size), hashing_(checksum) {}
+      max_size_(max_size), chunk_bytes_(store.options().chunk_size), hashing_(checksum) {
+    if (erasure()) {
+        layout_.emplace(store.codec(policy_), segment_size);
+        encoder_.emplace(*layout_);
+        // A group of about k chunks' worth, so that each fragment file is
+        // about a chunk; a whole number of segments.
+        const std::uint64_t group = chunk_bytes_ * static_cast<std::uint64_t>(policy_.k);
+        chunk_bytes_ = std::max<std::uint64_t>(1, group / segment_size) * segment_size;
+    }
+}
 
 asio::awaitable<void> ContentWriter::consume(ByteSource& source) {
     // Most bodies are small: start with a small buffer, and take the full I/O
@@ -48,13 +58,13 @@ asio::awaitable<void> ContentWriter::consume(ByteSource& source) {
         }
         co_await append(data, Hashed::not_yet);
     }
-    if (!copies_.empty()) co_await finish_chunk();
+    if (!pieces_.empty()) co_await finish_chunk();
     digests_ = hashing_.finish();
 }
 
 asio::awaitable<void> ContentWriter::start_chunk() {
     const std::vector<std::uint64_t> drives =
-        store_.conscience().pick_distinct_for_write(static_cast<std::size_t>(policy_.copies));
+        store_.conscience().pick_distinct_for_write(static_cast<std::size_t>(policy_.pieces()));
     if (static_cast<int>(drives.size()) < policy_.write_quorum()) {
         throw StorageUnavailable("storage policy " + policy_.to_string() + " needs " +
                                  std::to_string(policy_.write_quorum()) + " drives that take writes; " +
@@ -65,96 +75,125 @@ asio::awaitable<void> ContentWriter::start_chunk() {
     owner.index = chunk_index_;
     owner.offset = written_;
     chunk_offset_ = written_;
-    copies_.resize(drives.size());
+    pieces_.resize(drives.size());
     for (std::size_t i = 0; i < drives.size(); ++i) {
-        copies_[i].ref = meta::ChunkRef{"", drives[i], written_, 0, static_cast<std::uint32_t>(i)};
+        pieces_[i].ref = meta::ChunkRef{"", drives[i], written_, 0, static_cast<std::uint32_t>(i)};
     }
-    // Each copy's header names the policy too, so that a drive's chunks tell
-    // what they are without the metadata.
+    // Each piece's header names the policy (and for EC its fragment), so
+    // that a drive's chunks tell what they are without the metadata.
     chunk::ChunkCodec codec;
     codec.policy = policy_.to_string();
+    if (erasure()) {
+        codec.k = static_cast<std::uint8_t>(policy_.k);
+        codec.m = static_cast<std::uint8_t>(policy_.m);
+        codec.segment_size = layout_->segment_bytes();
+    }
     co_await store_.pool().run([&] {
-        for_each_copy([&](Copy& copy) {
-            copy.writer.emplace(store_.drive(copy.ref.drive)->create(chunk::ChunkId::random(), owner, codec));
+        for_each_piece([&](Piece& piece) {
+            chunk::ChunkCodec own = codec;
+            if (erasure()) own.fragment = static_cast<std::uint8_t>(piece.ref.piece);
+            piece.writer.emplace(store_.drive(piece.ref.drive)->create(chunk::ChunkId::random(), owner, own));
         });
     });
 }
 
 asio::awaitable<void> ContentWriter::finish_chunk() {
+    const std::uint64_t content_bytes = written_ - chunk_offset_;
     co_await store_.pool().run([&] {
-        for_each_copy([](Copy& copy) {
-            const chunk::ChunkInfo info = copy.writer->finish();
-            copy.ref.chunk_id = info.id.to_string();
-            copy.ref.length = info.size;
+        if (erasure() && !encoder_->empty()) write_segment();  // the last, shorter segment
+        for_each_piece([&](Piece& piece) {
+            const chunk::ChunkInfo info = piece.writer->finish();
+            piece.ref.chunk_id = info.id.to_string();
+            // Copies: the chunk's bytes; fragments: the content bytes of the
+            // group (the file's size follows from the layout).
+            piece.ref.length = erasure() ? content_bytes : info.size;
         });
     });
-    if (static_cast<int>(copies_.size()) < policy_.copies) {
-        // Acknowledged with fewer copies than wanted: perfectible, for repair.
-        store_.log().warn("chunk stored with fewer copies than its policy wants",
+    if (static_cast<int>(pieces_.size()) < policy_.pieces()) {
+        // Acknowledged with fewer pieces than wanted: perfectible, for repair.
+        store_.log().warn("chunk stored with fewer pieces than its policy wants",
                           {{"bucket", owner_.bucket}, {"key", owner_.key}, {"chunk", chunk_index_},
-                           {"policy", policy_.to_string()}, {"copies", copies_.size()}});
+                           {"policy", policy_.to_string()}, {"pieces", pieces_.size()}});
     }
-    for (Copy& copy : copies_) chunks_.push_back(std::move(copy.ref));
-    copies_.clear();
+    for (Piece& piece : pieces_) chunks_.push_back(std::move(piece.ref));
+    pieces_.clear();
     ++chunk_index_;
 }
 
-void ContentWriter::for_each_copy(const std::function<void(Copy&)>& step) {
-    for (Copy& copy : copies_) {
+void ContentWriter::for_each_piece(const std::function<void(Piece&)>& step) {
+    for (Piece& piece : pieces_) {
         try {
-            step(copy);
+            step(piece);
         } catch (const chunk::ChunkError& e) {
-            copy.failure = e.what();
+            piece.failure = e.what();
         }
     }
     std::string failed;  // the drives that failed, for the error
-    for (auto it = copies_.begin(); it != copies_.end();) {
+    for (auto it = pieces_.begin(); it != pieces_.end();) {
         if (it->failure.empty()) {
             ++it;
             continue;
         }
         // A drive that fails a write takes no more until it is looked at.
         store_.conscience().report_failure(it->ref.drive, it->failure);
-        store_.log().warn("chunk copy dropped: its drive failed",
+        store_.log().warn("chunk piece dropped: its drive failed",
                           {{"drive", meta::format_version_id(it->ref.drive)}, {"error", it->failure}});
         failed += (failed.empty() ? "" : "; ") + it->failure;
         if (!it->ref.chunk_id.empty()) store_.remove_chunks({it->ref});  // finished, then another failed
-        it = copies_.erase(it);  // an unfinished writer removes its pending file
+        it = pieces_.erase(it);  // an unfinished writer removes its pending file
     }
-    if (!failed.empty() && static_cast<int>(copies_.size()) < policy_.write_quorum()) {
+    if (!failed.empty() && static_cast<int>(pieces_.size()) < policy_.write_quorum()) {
         throw StorageUnavailable("storage policy " + policy_.to_string() + " needs " +
-                                 std::to_string(policy_.write_quorum()) + " copies of each chunk, only " +
-                                 std::to_string(copies_.size()) + " could be written: " + failed);
+                                 std::to_string(policy_.write_quorum()) + " pieces of each chunk, only " +
+                                 std::to_string(pieces_.size()) + " could be written: " + failed);
+    }
+}
+
+void ContentWriter::write_segment() {
+    const std::vector<std::span<const char>>& fragments = encoder_->encode();
+    for_each_piece([&](Piece& piece) {
+        const std::span<const char> fragment = fragments[piece.ref.piece];
+        piece.writer->append(fragment.data(), fragment.size());
+    });
+}
+
+void ContentWriter::write_pieces(std::string_view data) {
+    if (!erasure()) {
+        for_each_piece([&](Piece& piece) { piece.writer->append(data.data(), data.size()); });
+        return;
+    }
+    while (!data.empty()) {
+        data.remove_prefix(encoder_->add(std::span<const char>(data.data(), data.size())));
+        if (encoder_->full()) write_segment();
     }
 }
 
 asio::awaitable<void> ContentWriter::append(std::string_view data, Hashed hashed) {
-    const std::uint64_t chunk_size = store_.options().chunk_size;
     while (!data.empty()) {
-        if (copies_.empty()) co_await start_chunk();
+        if (pieces_.empty()) co_await start_chunk();
         const std::uint64_t in_chunk = written_ - chunk_offset_;
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), chunk_size - in_chunk));
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), chunk_bytes_ - in_chunk));
         // Digests (MD5 and the checksum) are computed on the pool with the
         // write, so a large upload never holds up the event loop.
         co_await store_.pool().run([&] {
             if (hashed == Hashed::not_yet) hashing_.update(data.substr(0, n));
-            for_each_copy([&](Copy& copy) { copy.writer->append(data.data(), n); });
+            write_pieces(data.substr(0, n));
         });
         written_ += n;
         data.remove_prefix(n);
-        if (written_ - chunk_offset_ == chunk_size) co_await finish_chunk();
+        if (written_ - chunk_offset_ == chunk_bytes_) co_await finish_chunk();
     }
 }
 
 asio::awaitable<void> ContentWriter::discard() {
     if (kept_) co_return;
     std::vector<meta::ChunkRef> finished = std::move(chunks_);
-    for (const Copy& copy : copies_) {
-        if (!copy.ref.chunk_id.empty()) finished.push_back(copy.ref);
+    for (const Piece& piece : pieces_) {
+        if (!piece.ref.chunk_id.empty()) finished.push_back(piece.ref);
     }
     chunks_.clear();
     co_await store_.pool().run([&] {
-        copies_.clear();  // unfinished writers remove their pending files
+        pieces_.clear();  // unfinished writers remove their pending files
         store_.remove_chunks(finished);
     });
 }

@@ -7,6 +7,7 @@
 
 #include "core/engine/async_commit.hpp"
 #include "core/engine/content_writer.hpp"
+#include "core/engine/erasure_group_reader.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/meta/capacity.hpp"
 
@@ -90,9 +91,6 @@ ec::StoragePolicy ObjectStore::policy_for(std::string_view storage_class) const 
 }
 
 std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& policy) const {
-    if (policy.kind == ec::StoragePolicy::Kind::erasure) {
-        return "storage policy " + policy.to_string() + ": erasure coding is not available yet";
-    }
     if (policy.distance != ec::LocationLevel::drive) {
         return "storage policy " + policy.to_string() + ": this node is a grid of one, its pieces can only be " +
                "apart by drive";
@@ -102,6 +100,20 @@ std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& po
                " drives, this node has " + std::to_string(drives_.size());
     }
     return std::nullopt;
+}
+
+std::uint32_t ObjectStore::segment_size_for(const ec::StoragePolicy& policy) const {
+    if (policy.kind != ec::StoragePolicy::Kind::erasure) return 0;
+    // A group is about k chunks: a segment larger than that would only pad.
+    const std::uint64_t group = options_.chunk_size * static_cast<std::uint64_t>(policy.k);
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.segment_size, group));
+}
+
+const ec::ReedSolomon& ObjectStore::codec(const ec::StoragePolicy& policy) {
+    std::lock_guard lock(codecs_mutex_);
+    auto& slot = codecs_[std::make_tuple(policy.k, policy.m, policy.algorithm)];
+    if (!slot) slot = std::make_unique<ec::ReedSolomon>(policy.k, policy.m, policy.algorithm);
+    return *slot;
 }
 
 chunk::ChunkStore* ObjectStore::drive(std::uint64_t id) {
@@ -153,7 +165,9 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     owner.key = input.key;
     owner.version_id = meta::format_version_id(version.seq);
     meta::check_room(meta_.usage(), kUploadHeadroom);  // before the body is read
-    ContentWriter content(*this, owner, policy, options_.inline_threshold, input.checksum, input.max_size);
+    const std::uint32_t segment_size = segment_size_for(policy);
+    ContentWriter content(*this, owner, policy, segment_size, options_.inline_threshold, input.checksum,
+                          input.max_size);
 
     std::exception_ptr error;
     try {
@@ -168,7 +182,10 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
         }
         version.inline_data = std::move(content.inline_data());
         version.chunks = content.chunks();
-        if (!version.chunks.empty()) version.policy = policy.to_string();
+        if (!version.chunks.empty()) {
+            version.policy = policy.to_string();
+            version.segment_size = segment_size;
+        }
         version.modified_ms = now_ms();
 
         std::vector<meta::ObjectVersion> removed;
@@ -260,7 +277,11 @@ asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
     upload.key = input.key;
     upload.initiated_ms = now_ms();
     upload.storage_class = input.storage_class;
-    policy_for(upload.storage_class);  // refuse a class this node cannot honour now, not at the first part
+    // Refuse a class this node cannot honour now, not at the first part; and
+    // fix the policy, so that every part is written (and read) the same way.
+    const ec::StoragePolicy policy = policy_for(upload.storage_class);
+    upload.policy = policy.to_string();
+    upload.segment_size = segment_size_for(policy);
     upload.headers = input.headers;
     upload.tags = input.tags;
     if (input.checksum != ChecksumAlgorithm::none) upload.checksum_algorithm = std::string(checksum_name(input.checksum));
@@ -275,10 +296,21 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
                                                         std::function<void(const ContentDigests::Result&)> verify,
                                                         ByteSource& source) {
     ec::StoragePolicy policy;
+    std::uint32_t segment_size = 0;
     {
         const meta::Snapshot snapshot = meta_.snapshot();
         // Fail before reading the body.
-        policy = policy_for(snapshot.catalog().upload_or_refuse(bucket, key, upload_id).storage_class);
+        const meta::UploadRecord upload = snapshot.catalog().upload_or_refuse(bucket, key, upload_id);
+        const auto fixed = ec::StoragePolicy::parse(upload.policy);
+        if (fixed) {
+            policy = *fixed;
+            segment_size = upload.segment_size;
+            if (const auto why = cannot_write(policy)) throw InvalidPolicy(*why);
+        } else {
+            // An upload started before policies were fixed per upload.
+            policy = policy_for(upload.storage_class);
+            segment_size = segment_size_for(policy);
+        }
         meta::check_room(meta_.usage(), kUploadHeadroom);
     }
     chunk::ChunkOwner owner;
@@ -286,7 +318,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
     owner.key = key;
     owner.version_id = upload_id;
     owner.part_number = number;
-    ContentWriter content(*this, owner, policy, 0, checksum, std::uint64_t{5} << 30);
+    ContentWriter content(*this, owner, policy, segment_size, 0, checksum, std::uint64_t{5} << 30);
 
     meta::PartRecord part;
     part.number = number;
@@ -299,6 +331,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
         part.checksum = content.digests().checksum;
         part.chunks = content.chunks();
         part.policy = policy.to_string();
+        part.segment_size = segment_size;
         part.modified_ms = now_ms();
         std::optional<meta::PartRecord> replaced;
         co_await async_commit(meta_, [&](meta::Catalog& catalog) {
@@ -358,9 +391,13 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
                 ref.offset += version.size;
                 version.chunks.push_back(std::move(ref));
             }
-            // The parts' policy (they were written under the upload's class);
-            // reads go by the pieces each chunk has, whatever it says.
-            if (version.policy.empty()) version.policy = part.policy;
+            // The parts' policy: the upload's, fixed when it started, so the
+            // same for all (uploads from before that wrote copies, which read
+            // the same whatever their number).
+            if (version.policy.empty()) {
+                version.policy = part.policy;
+                version.segment_size = part.segment_size;
+            }
             version.parts.push_back(meta::PartInfo{part.number, part.size, part.etag});
             version.size += part.size;
         }
@@ -397,6 +434,20 @@ std::unique_ptr<ObjectStore::Reader> ObjectStore::open(const meta::ObjectVersion
     return std::make_unique<Reader>(*this, version);
 }
 
+ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& version)
+    : store_(store), version_(version) {
+    if (!version.policy.empty()) {
+        const auto policy = ec::StoragePolicy::parse(version.policy);
+        if (!policy || (policy->kind == ec::StoragePolicy::Kind::erasure && version.segment_size == 0)) {
+            throw StorageUnavailable("object " + version.key + " was written under storage policy " + version.policy +
+                                     ", which this version of shoald cannot read");
+        }
+        policy_ = *policy;
+    }
+}
+
+ObjectStore::Reader::~Reader() = default;
+
 asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std::span<char> out) {
     if (offset >= version_.size || out.empty()) co_return 0;
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), version_.size - offset));
@@ -404,7 +455,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
         std::memcpy(out.data(), version_.inline_data.data() + offset, want);
         co_return want;
     }
-    // The copies of the chunk holding `offset`: [first, last), adjacent and
+    // The pieces of the chunk holding `offset`: [first, last), adjacent and
     // sharing an offset (the list is in content order).
     const auto& chunks = version_.chunks;
     const auto by_offset = [](const meta::ChunkRef& c, std::uint64_t o) { return c.offset < o; };
@@ -415,6 +466,9 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
     const auto last_index = static_cast<std::size_t>(last - chunks.begin());
     const std::uint64_t in_chunk = offset - first->offset;
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(want, first->length - in_chunk));
+    if (policy_.kind == ec::StoragePolicy::Kind::erasure) {
+        co_return co_await read_erasure(first_index, last_index, in_chunk, n, out.data());
+    }
     const bool open_here = open_index_ >= first_index && open_index_ < last_index;
     // Bytes already in the page cache are read right here: a hop to the
     // blocking pool and back costs two context switches, more than copying
@@ -463,6 +517,24 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
                                     others.empty() ? e.reason() : e.reason() + "; the other copies: " + others);
         }
     });
+    co_return n;
+}
+
+asio::awaitable<std::size_t> ObjectStore::Reader::read_erasure(std::size_t first_index, std::size_t last_index,
+                                                               std::uint64_t in_group, std::size_t length,
+                                                               char* out) {
+    if (group_index_ != first_index) {
+        group_.reset();
+        group_index_ = SIZE_MAX;
+        const std::span<const meta::ChunkRef> pieces(version_.chunks.data() + first_index, last_index - first_index);
+        group_ = std::make_unique<ErasureGroupReader>(store_, version_.key, pieces, store_.codec(policy_),
+                                                      version_.segment_size);
+        group_index_ = first_index;
+    }
+    // As for copies: what is in the page cache is served from here.
+    if (const std::size_t n = group_->read_if_cached(in_group, length, out); n > 0) co_return n;
+    std::size_t n = 0;
+    co_await store_.pool().run([&] { n = group_->read(in_group, length, out); });
     co_return n;
 }
 

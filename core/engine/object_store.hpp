@@ -25,12 +25,14 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <asio/awaitable.hpp>
 
 #include "core/chunk/chunk_store.hpp"
+#include "core/ec/reed_solomon.hpp"
 #include "core/ec/storage_policy.hpp"
 #include "core/engine/byte_source.hpp"
 #include "core/engine/content_digests.hpp"
@@ -42,6 +44,8 @@
 
 namespace shoal::engine {
 
+class ErasureGroupReader;
+
 struct EngineOptions {
     std::uint64_t inline_threshold = 4096;        // objects up to this size live in metadata
     std::uint64_t chunk_size = 8 * 1024 * 1024;   // data bytes per chunk file
@@ -49,6 +53,9 @@ struct EngineOptions {
     // Chunked content is written under this policy unless the request names
     // another (see ObjectStore::policy_for). Inline content lives in metadata.
     ec::StoragePolicy default_policy;             // SINGLE
+    // Erasure coding: content bytes per segment (each encoded on its own).
+    // A chunk group holds about k * chunk_size bytes, a whole number of them.
+    std::uint32_t segment_size = 1024 * 1024;
 };
 
 // A drive as the engine uses it: its persistent id and its chunk store.
@@ -88,6 +95,14 @@ public:
 // Thrown when no drive can store or serve data (all full or failed, or a
 // drive the metadata names is missing). The message names what is missing.
 class StorageUnavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Thrown when an object's data cannot be read back: more of its pieces are
+// missing or damaged than its policy tolerates. The message names the object
+// and each unusable piece's drive and error. The caller maps it to 500.
+class ObjectUnreadable : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -182,6 +197,11 @@ public:
     ec::StoragePolicy policy_for(std::string_view storage_class) const;
     // Whether this node can write under `policy` (the reason if not).
     std::optional<std::string> cannot_write(const ec::StoragePolicy& policy) const;
+    // The EC segment size new content under `policy` gets (0 for copies).
+    std::uint32_t segment_size_for(const ec::StoragePolicy& policy) const;
+    // The codec of an erasure-coding policy, made on first use and kept (the
+    // matrices cost a few KiB; every request under the policy shares them).
+    const ec::ReedSolomon& codec(const ec::StoragePolicy& policy);
 
 private:
     meta::Store& meta_;
@@ -191,6 +211,9 @@ private:
     const EngineOptions options_;
     log::Logger& log_;
     std::atomic<std::uint64_t> last_seq_;
+
+    std::mutex codecs_mutex_;
+    std::map<std::tuple<int, int, ec::RsAlgorithm>, std::unique_ptr<ec::ReedSolomon>> codecs_;
 
     // Chunk removals handed to the pool when the last lease in their way ended.
     void reclaim_later(std::vector<meta::ChunkRef> refs);
@@ -205,18 +228,29 @@ private:
 // failed drive is skipped for the next, and the damage is logged for repair.
 // Only when every copy fails does the read fail, with the first copy's error
 // (ChunkError, or StorageUnavailable for a drive this node does not have).
+// Erasure-coded content is read through ErasureGroupReader (data fragments
+// when healthy, any k fragments decoded when not).
 class ObjectStore::Reader {
 public:
-    Reader(ObjectStore& store, const meta::ObjectVersion& version) : store_(store), version_(version) {}
+    // Throws StorageUnavailable when the version's policy is unknown to this
+    // build (a record from a newer one).
+    Reader(ObjectStore& store, const meta::ObjectVersion& version);
+    ~Reader();
     // Reads up to out.size() bytes at `offset`; returns the count (0 at the end).
     asio::awaitable<std::size_t> read(std::uint64_t offset, std::span<char> out);
 
 private:
     // Reads from copy `index` of a chunk (blocking; on the pool).
     void read_copy(std::size_t index, std::uint64_t in_chunk, std::size_t length, char* out);
+    asio::awaitable<std::size_t> read_erasure(std::size_t first_index, std::size_t last_index,
+                                              std::uint64_t in_group, std::size_t length, char* out);
 
     ObjectStore& store_;
     const meta::ObjectVersion& version_;
+    ec::StoragePolicy policy_;
+    // Erasure coding: the group last read (by its first ref's index).
+    std::size_t group_index_ = SIZE_MAX;
+    std::unique_ptr<ErasureGroupReader> group_;
     // The chunk file last read (an index into version_.chunks), kept open for
     // the next read.
     std::size_t open_index_ = SIZE_MAX;

@@ -9,12 +9,14 @@ namespace {
 
 constexpr std::uint64_t kBucketFormat = 1;
 // Format 2 (object versions and parts): chunk refs carry a piece number and
-// the record its storage policy. Format 1 records still decode (piece 0, no
-// policy: SINGLE).
-constexpr std::uint64_t kVersionFormat = 2;
+// the record its storage policy. Format 3 adds the erasure-coding segment
+// size. Older formats still decode (piece 0, no policy: SINGLE; segment 0).
+// Upload format 2 adds the policy and segment size the upload was started
+// under.
+constexpr std::uint64_t kVersionFormat = 3;
 constexpr std::uint64_t kSummaryFormat = 1;
-constexpr std::uint64_t kUploadFormat = 1;
-constexpr std::uint64_t kPartFormat = 2;
+constexpr std::uint64_t kUploadFormat = 2;
+constexpr std::uint64_t kPartFormat = 3;
 
 // Returns the record's format, `oldest` to `newest`.
 std::uint64_t check_formats(Decoder& d, std::uint64_t oldest, std::uint64_t newest, const char* what) {
@@ -85,12 +87,14 @@ std::string encode(const UploadRecord& r) {
     encode_pairs(e, r.headers);
     encode_pairs(e, r.tags);
     e.bytes(r.checksum_algorithm);
+    e.bytes(r.policy);
+    e.u64(r.segment_size);
     return e.take();
 }
 
 UploadRecord decode_upload(std::string_view bytes) {
     Decoder d(bytes);
-    check_format(d, kUploadFormat, "upload");
+    const std::uint64_t format = check_formats(d, 1, kUploadFormat, "upload");
     UploadRecord r;
     r.upload_id = d.string();
     r.bucket = d.string();
@@ -101,6 +105,10 @@ UploadRecord decode_upload(std::string_view bytes) {
     r.headers = decode_pairs(d);
     r.tags = decode_pairs(d);
     r.checksum_algorithm = d.string();
+    if (format >= 2) {
+        r.policy = d.string();
+        r.segment_size = static_cast<std::uint32_t>(d.u64());
+    }
     return r;
 }
 
@@ -114,6 +122,7 @@ std::string encode(const PartRecord& r) {
     e.bytes(r.checksum);
     encode_chunks(e, r.chunks);
     e.bytes(r.policy);
+    e.u64(r.segment_size);
     return e.take();
 }
 
@@ -128,6 +137,7 @@ PartRecord decode_part(std::string_view bytes) {
     r.checksum = d.string();
     r.chunks = decode_chunks(d, format);
     if (format >= 2) r.policy = d.string();
+    if (format >= 3) r.segment_size = static_cast<std::uint32_t>(d.u64());
     return r;
 }
 
@@ -178,6 +188,7 @@ std::string encode(const ObjectVersion& r) {
         e.bytes(p.etag);
     }
     e.bytes(r.policy);
+    e.u64(r.segment_size);
     return e.take();
 }
 
@@ -208,6 +219,7 @@ ObjectVersion decode_version(std::string_view bytes) {
         r.parts.push_back(std::move(p));
     }
     if (format >= 2) r.policy = d.string();
+    if (format >= 3) r.segment_size = static_cast<std::uint32_t>(d.u64());
     return r;
 }
 

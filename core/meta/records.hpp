@@ -26,7 +26,10 @@ struct BucketRecord {
 // Where one piece of an object's data lives. Under a policy of n copies,
 // n refs share offset and length (pieces 0..n-1, each a whole copy, on
 // different drives); they are adjacent in a version's list, which is ordered
-// by offset.
+// by offset. Under erasure coding EC<k>+<m>, the k + m refs of a chunk group
+// share offset and length (the group's content bytes) and piece is the
+// fragment index; each file holds that fragment of every segment of the
+// group (core/ec/segment_layout.hpp). Pieces whose write failed are absent.
 struct ChunkRef {
     std::string chunk_id;     // the chunk file's id (32 hex digits)
     std::uint64_t drive = 0;  // persistent id of the drive holding it (node ids come with the grid)
@@ -61,6 +64,8 @@ struct ObjectVersion {
     // The storage policy the chunks were written under (ec::StoragePolicy's
     // canonical name); empty in records from before policies: SINGLE.
     std::string policy;
+    // Erasure coding: the segment size of every chunk group (0 for copies).
+    std::uint32_t segment_size = 0;
 
     std::string version_id() const;  // "null" or a 16-hex-digit id
 };
@@ -76,6 +81,11 @@ struct UploadRecord {
     std::vector<std::pair<std::string, std::string>> headers;
     std::vector<std::pair<std::string, std::string>> tags;
     std::string checksum_algorithm;
+    // The policy (canonical name) and EC segment size every part is written
+    // under, fixed when the upload starts; empty in older records (then each
+    // part takes the policy of its day).
+    std::string policy;
+    std::uint32_t segment_size = 0;
 };
 
 // One uploaded part of a multipart upload; its data is always in chunks.
@@ -87,6 +97,7 @@ struct PartRecord {
     std::string checksum;  // base64, of the upload's checksum algorithm, if any
     std::vector<ChunkRef> chunks;  // offsets relative to the part's start
     std::string policy;            // as ObjectVersion::policy
+    std::uint32_t segment_size = 0;  // as ObjectVersion::segment_size
 };
 
 // What listing needs of a key's current version, kept apart from the full

@@ -42,6 +42,9 @@ std::optional<S3Error> failure_of(std::exception_ptr error, const Call& call) {
         return S3Error(400, "InvalidStorageClass", e.what());
     } catch (const engine::StorageUnavailable& e) {
         return S3Error(503, "ServiceUnavailable", e.what());
+    } catch (const engine::ObjectUnreadable& e) {
+        log.error("object unreadable", {{"request_id", call.request_id}, {"error", e.what()}});
+        return S3Error(500, "InternalError", e.what());
     } catch (const chunk::ChunkError& e) {
         log.error("chunk error", {{"request_id", call.request_id}, {"error", e.what()}});
         return S3Error(500, "InternalError", e.what());

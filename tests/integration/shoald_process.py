@@ -16,6 +16,8 @@ import time
 # Emulated start-up is slow; generous but bounded.
 START_TIMEOUT = 60
 
+NOBODY = 65534  # uid and gid of "nobody" on Debian
+
 ROOT_USER = "shoaltestroot"
 ROOT_PASSWORD = "shoal-test-secret-0123456789"
 
@@ -65,7 +67,7 @@ def chunk_files_on(drives):
 class Daemon:
     """A running shoald whose stderr is collected on a thread."""
 
-    def __init__(self, shoald, emulator="", flags=(), drives=None, env=None, data_dir=None):
+    def __init__(self, shoald, emulator="", flags=(), drives=None, env=None, data_dir=None, unprivileged=False):
         self.shoald = shoald
         self.emulator = emulator
         self._own_data = data_dir is None
@@ -76,6 +78,11 @@ class Daemon:
         if env is None:
             env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
         argv = self.command("server", "--address", "127.0.0.1:0", *flags, *drives)
+        if unprivileged and os.geteuid() == 0:
+            # File permissions bind only an unprivileged process: tests that
+            # make a drive unreadable run shoald as nobody, owning its data.
+            subprocess.run(["chown", "-R", "%d:%d" % (NOBODY, NOBODY), self.data_dir], check=True)
+            argv = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + argv
         self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         self.lines = []
         self.cond = threading.Condition()

@@ -165,7 +165,7 @@ class ThreeCopies(unittest.TestCase):
         self.assertEqual(sum(new_files("standard", body, "STANDARD")), 6)  # the default: THREECOPIES
         for key in ("two", "reduced", "standard"):
             self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), body)
-        for storage_class, message in (("EC4+2", "erasure coding is not available yet"),
+        for storage_class, message in (("EC4+2", "needs 6 drives, this node has 3"),
                                        ("COPIES4", "needs 4 drives, this node has 3"),
                                        ("FASTEST", "not valid")):
             with self.assertRaises(self.s3.exceptions.ClientError) as caught:
@@ -198,7 +198,7 @@ class DefaultPolicy(unittest.TestCase):
         # cannot be served.)
         for name, drives, policy, status, message in (
                 ("short", 2, "THREECOPIES", 1, "needs 3 drives, this node has 2"),
-                ("ec", 6, "EC4+2", 1, "erasure coding is not available yet"),
+                ("ec", 5, "EC4+2", 1, "needs 6 drives, this node has 5"),
                 ("bad", 1, "TRIPLE", 2, "storage.default_policy")):
             daemon = self.start(name, drives, policy)
             try:

@@ -82,6 +82,53 @@ TEST_CASE("records from before storage policies decode as single copies", "[meta
     CHECK(p.policy.empty());
 
     Encoder future;
-    future.u64(3);
+    future.u64(4);
     CHECK_THROWS_AS(decode_version(future.take()), CorruptRecord);
+}
+
+TEST_CASE("erasure-coded versions, parts and uploads keep their segment size", "[meta]") {
+    ObjectVersion v;
+    v.key = "k";
+    v.size = 5000;
+    v.policy = "EC4+2";
+    v.segment_size = 1 << 20;
+    for (std::uint32_t piece = 0; piece < 6; ++piece) {
+        v.chunks.push_back(ChunkRef{"00112233445566778899aabbccddeef" + std::to_string(piece), piece, 0, 5000, piece});
+    }
+    const ObjectVersion back = decode_version(encode(v));
+    CHECK(back.policy == "EC4+2");
+    CHECK(back.segment_size == (1u << 20));
+    CHECK(back.chunks.size() == 6);
+
+    PartRecord p;
+    p.policy = "EC2+1/CAUCHY";
+    p.segment_size = 65536;
+    const PartRecord part = decode_part(encode(p));
+    CHECK(part.policy == p.policy);
+    CHECK(part.segment_size == 65536);
+
+    UploadRecord u;
+    u.upload_id = "id";
+    u.policy = "EC4+2";
+    u.segment_size = 4096;
+    const UploadRecord up = decode_upload(encode(u));
+    CHECK(up.policy == "EC4+2");
+    CHECK(up.segment_size == 4096);
+
+    // An upload record of format 1 (before policies were fixed per upload).
+    Encoder old;
+    old.u64(1);
+    old.bytes("id");
+    old.bytes("bucket");
+    old.bytes("key");
+    old.u64(1);
+    old.u64(2);
+    old.bytes("STANDARD");
+    old.u64(0);
+    old.u64(0);
+    old.bytes("");
+    const UploadRecord legacy = decode_upload(old.take());
+    CHECK(legacy.key == "key");
+    CHECK(legacy.policy.empty());
+    CHECK(legacy.segment_size == 0);
 }
