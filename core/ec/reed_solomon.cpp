@@ -155,4 +155,56 @@ void ReedSolomon::decode(std::span<char* const> fragments, std::span<const int> 
     if (status != 0) throw EcError("Jerasure could not decode " + std::to_string(missing.size()) + " fragments");
 }
 
+void ReedSolomon::decode_data(std::span<char* const> fragments, std::span<const int> unavailable,
+                              std::size_t fragment_bytes) const {
+    check_fragments(fragments, fragment_bytes);
+    const int total = k_ + m_;
+    std::vector<int> erased(static_cast<std::size_t>(total), 0);
+    std::vector<int> lost_data;
+    for (const int index : unavailable) {
+        if (index < 0 || index >= total || erased[static_cast<std::size_t>(index)] != 0) {
+            throw EcError("bad or repeated unavailable fragment index " + std::to_string(index));
+        }
+        erased[static_cast<std::size_t>(index)] = 1;
+        if (index < k_) lost_data.push_back(index);
+    }
+    if (unavailable.size() > static_cast<std::size_t>(m_)) {
+        throw EcError(std::to_string(unavailable.size()) + " of " + std::to_string(total) +
+                      " fragments are unavailable; " + std::to_string(k_) + "+" + std::to_string(m_) +
+                      " rebuilds at most " + std::to_string(m_));
+    }
+    if (lost_data.empty()) return;
+    // Jerasure's decoding matrix takes the first k devices not erased: row i
+    // of it, applied to them, gives data fragment i. Only the lost data rows
+    // are computed (jerasure_matrix_decode would also re-encode erased
+    // parity, which a read does not need).
+    char** data = const_cast<char**>(fragments.data());
+    char** parity = data + k_;
+    const int size = static_cast<int>(fragment_bytes);
+    std::vector<int> ids(static_cast<std::size_t>(k_));
+    int status = 0;
+    if (algorithm_ == RsAlgorithm::vandermonde) {
+        std::vector<int> decoding(static_cast<std::size_t>(k_ * k_));
+        status = jerasure_make_decoding_matrix(k_, m_, kWordBits, tables_->matrix.get(), erased.data(),
+                                               decoding.data(), ids.data());
+        if (status == 0) {
+            for (const int i : lost_data) {
+                jerasure_matrix_dotprod(k_, kWordBits, decoding.data() + i * k_, ids.data(), i, data, parity, size);
+            }
+        }
+    } else {
+        const int row = k_ * kWordBits * kWordBits;  // the w rows of one device, kw wide
+        std::vector<int> decoding(static_cast<std::size_t>(row * k_));
+        status = jerasure_make_decoding_bitmatrix(k_, m_, kWordBits, tables_->bitmatrix.get(), erased.data(),
+                                                  decoding.data(), ids.data());
+        if (status == 0) {
+            for (const int i : lost_data) {
+                jerasure_bitmatrix_dotprod(k_, kWordBits, decoding.data() + i * row, ids.data(), i, data, parity, size,
+                                           kCauchyPacket);
+            }
+        }
+    }
+    if (status != 0) throw EcError("Jerasure could not invert the decoding matrix");
+}
+
 }  // namespace shoal::ec

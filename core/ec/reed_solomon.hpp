@@ -80,6 +80,14 @@ public:
     // are missing (the message says how many of how many).
     void decode(std::span<char* const> fragments, std::span<const int> missing, std::size_t fragment_bytes) const;
 
+    // What a degraded read needs, and no more: rebuilds the data fragments
+    // (indexes < k) listed in `unavailable` from the first k fragments not
+    // listed there, in index order. Fragments past those k are not read, and
+    // parity fragments are never rebuilt, so they may hold anything. Throws
+    // EcError when fewer than k fragments are available.
+    void decode_data(std::span<char* const> fragments, std::span<const int> unavailable,
+                     std::size_t fragment_bytes) const;
+
 private:
     void check_fragments(std::span<char* const> fragments, std::size_t fragment_bytes) const;
 

@@ -91,7 +91,14 @@ std::size_t ErasureGroupReader::read_if_cached(std::uint64_t offset, std::size_t
     const Range r = range_of(offset, length);
     const auto [low, high] = layout_.data_fragments_of(r.segment_length, r.first, r.length);
     for (int i = low; i <= high; ++i) {
-        if (!readers_[static_cast<std::size_t>(i)]) return 0;  // opening may block; and failed ones decode
+        if (!failures_[static_cast<std::size_t>(i)].empty()) {
+            // Degraded: decoding a segment from cached fragments costs less
+            // than the hop to the pool (4+2 rebuilds one at ~30 GB/s).
+            if (!decode_segment(r, true)) return 0;
+            std::memcpy(out, segment_.get() + r.first, r.length);
+            return r.length;
+        }
+        if (!readers_[static_cast<std::size_t>(i)]) return 0;  // opening may block: the pool does it
     }
     const std::uint64_t base = layout_.fragment_offset(r.segment);
     for (int i = low; i <= high; ++i) {
@@ -131,12 +138,12 @@ std::size_t ErasureGroupReader::read(std::uint64_t offset, std::size_t length, c
         }
     }
     if (whole) return r.length;
-    decode_segment(r);
+    decode_segment(r, false);
     std::memcpy(out, segment_.get() + r.first, r.length);
     return r.length;
 }
 
-void ErasureGroupReader::decode_segment(const Range& r) {
+bool ErasureGroupReader::decode_segment(const Range& r, bool cached_only) {
     const int k = codec_.k();
     const int total = k + codec_.m();
     if (!segment_) {
@@ -147,13 +154,23 @@ void ErasureGroupReader::decode_segment(const Range& r) {
     const std::uint64_t base = layout_.fragment_offset(r.segment);
     std::vector<char*> fragments(static_cast<std::size_t>(total));
     for (int i = 0; i < total; ++i) fragments[static_cast<std::size_t>(i)] = segment_.get() + static_cast<std::size_t>(i) * f;
-    // Any k fragments do: data fragments first (fewer to rebuild), then parity.
+    // The first k usable fragments in index order (what decode_data takes):
+    // data fragments first, so that fewer are rebuilt.
     std::vector<int> missing;
     int have = 0;
     for (int i = 0; i < total; ++i) {
         const auto index = static_cast<std::size_t>(i);
         if (have == k || !failures_[index].empty()) {
             missing.push_back(i);
+            continue;
+        }
+        if (cached_only) {
+            try {
+                if (!readers_[index] || !readers_[index]->read_if_cached(base, f, fragments[index])) return false;
+            } catch (const chunk::ChunkError&) {
+                return false;  // the pool's read finds it again and marks it
+            }
+            ++have;
             continue;
         }
         try {
@@ -164,6 +181,7 @@ void ErasureGroupReader::decode_segment(const Range& r) {
             missing.push_back(i);
         }
     }
+    if (have < k && cached_only) return false;
     if (have < k) {
         std::string why;
         for (int i = 0; i < total; ++i) {
@@ -181,7 +199,8 @@ void ErasureGroupReader::decode_segment(const Range& r) {
                                std::to_string(group_offset_) + " needs " + std::to_string(k) +
                                " readable fragments, only " + std::to_string(have) + " are left: " + why);
     }
-    codec_.decode(fragments, missing, f);
+    codec_.decode_data(fragments, missing, f);
+    return true;
 }
 
 }  // namespace shoal::engine

@@ -77,8 +77,12 @@ private:
     std::pair<std::uint64_t, std::uint64_t> share_of(const Range& r, int i) const;
     // Opens fragment `i` (checking its size and header), or throws.
     chunk::ChunkReader& open(int i);
-    // Reads segment `r` from any k fragments and decodes it into segment_.
-    void decode_segment(const Range& r);
+    // Reads segment `r` from the first k usable fragments and decodes its
+    // data into segment_. cached_only: only from open readers and the page
+    // cache, returning false as soon as that cannot be done (nothing marked
+    // failed); otherwise opens and reads what it needs, marks what fails, and
+    // throws ObjectUnreadable with fewer than k left.
+    bool decode_segment(const Range& r, bool cached_only);
     void mark_failed(int i, const std::exception& error);
 
     ObjectStore& store_;
