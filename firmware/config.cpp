@@ -49,6 +49,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     else if (unit == "s") ms_per_unit = 1000;
     else if (unit == "m") ms_per_unit = 60'000;
     else if (unit == "h") ms_per_unit = 3'600'000;
+    else if (unit == "d") ms_per_unit = 86'400'000;
     else return std::nullopt;
     return std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(*number * ms_per_unit));
 }
@@ -89,7 +90,7 @@ std::string apply_max_connections(Config& c, const Values& v) {
 template <std::chrono::milliseconds Config::*field>
 std::string apply_duration(Config& c, const Values& v) {
     const auto d = parse_duration(v.at(0));
-    if (!d || d->count() == 0) return "a positive duration such as 500ms, 10s, 5m or 1h";
+    if (!d || d->count() == 0) return "a positive duration such as 500ms, 10s, 5m, 1h or 7d";
     c.*field = *d;
     return {};
 }
@@ -146,6 +147,26 @@ std::string apply_ec_segment_size(Config& c, const Values& v) {
     const auto n = parse_uint(v.at(0), 16u << 20);
     if (!n || *n < 4096) return "a number of bytes from 4096 to 16777216";
     c.ec_segment_size = static_cast<std::uint32_t>(*n);
+    return {};
+}
+
+std::string apply_repair(Config& c, const Values& v) {
+    if (v.at(0) == "on") {
+        c.repair = true;
+    } else if (v.at(0) == "off") {
+        c.repair = false;
+    } else {
+        return "on or off";
+    }
+    return {};
+}
+
+// Bytes per second, 0 meaning the documented default (off, or no limit).
+template <std::uint64_t Config::*field>
+std::string apply_rate(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), std::uint64_t{1} << 40);
+    if (!n) return "a number of bytes per second (0 to 1099511627776)";
+    c.*field = *n;
     return {};
 }
 
@@ -231,6 +252,17 @@ constexpr Setting kSettings[] = {
     {"storage.ec_segment_size", Kind::integer, "1048576",
      "erasure coding: content bytes encoded together; memory per request is about this times (k + m) / k",
      apply_ec_segment_size},
+    {"storage.repair", Kind::string, "on",
+     "off: damaged or lost chunks are only logged, not repaired, scrubbed or rebuilt (maintenance windows)",
+     apply_repair},
+    {"storage.scrub_rate", Kind::integer, "8388608",
+     "bytes per second the scrubber reads to check every chunk (0: no scrubbing)",
+     apply_rate<&Config::scrub_rate>},
+    {"storage.scrub_interval", Kind::duration, "7d", "from the start of one scrub pass to the next",
+     apply_duration<&Config::scrub_interval>},
+    {"storage.rebuild_rate", Kind::integer, "0",
+     "bytes per second a rebuild reads to restore a lost drive's chunks (0: as fast as the drives go)",
+     apply_rate<&Config::rebuild_rate>},
     {"s3.region", Kind::string, "us-east-1", "the region this node reports and expects in signatures", apply_region},
     {"s3.domains", Kind::list, "[]", "domains for virtual-hosted-style requests (bucket.DOMAIN)", apply_domains},
     {"s3.min_part_size", Kind::integer, "5242880",

@@ -39,6 +39,10 @@ struct Config {
     std::uint64_t chunk_size = 8u << 20;
     ec::StoragePolicy default_policy;  // SINGLE
     std::uint32_t ec_segment_size = 1u << 20;
+    bool repair = true;                   // repairs, scrub and rebuilds run
+    std::uint64_t scrub_rate = 8u << 20;  // bytes per second; 0: no scrub
+    std::chrono::milliseconds scrub_interval{std::chrono::hours(24 * 7)};
+    std::uint64_t rebuild_rate = 0;       // bytes per second; 0: no limit
     // [s3]
     std::string region = "us-east-1";
     std::vector<std::string> domains;  // virtual-hosted-style bucket addressing

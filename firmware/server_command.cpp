@@ -12,6 +12,8 @@
 
 #include "core/api/router.hpp"
 #include "core/chunk/chunk_store.hpp"
+#include "core/engine/drive_history.hpp"
+#include "core/engine/maintenance.hpp"
 #include "core/engine/object_store.hpp"
 #include "core/engine/orphan_collector.hpp"
 #include "core/http/server.hpp"
@@ -74,6 +76,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     std::vector<engine::Drive> chunk_drives;
     std::vector<placement::Conscience::DriveInfo> drive_infos;
     std::unique_ptr<meta::Store> metadata;
+    std::filesystem::path meta_dir;
     try {
         for (const auto& path : config.drives) {
             drives.push_back(storage::DriveDirectory::open(path));
@@ -103,8 +106,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
                           {"file", (drives.front().path() / kRootCredentialsFile).string()}});
             }
         }
-        const std::filesystem::path meta_dir =
-            config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
+        meta_dir = config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
         meta::StoreOptions store_options;
         if (config.metadata_map_size != 0) store_options.map_size = config.metadata_map_size;
         metadata = std::make_unique<meta::Store>(meta_dir, store_options);
@@ -134,6 +136,37 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         log.error("bad storage.default_policy", {{"error", *why}});
         return 1;
     }
+    // Background care of the data: repairs of damage reads find, rebuilds of
+    // lost drives, scrub passes. Its jobs are saved beside the metadata.
+    engine::MaintenanceOptions maintenance_options;
+    maintenance_options.state_dir = meta_dir;
+    maintenance_options.enabled = config.repair;
+    maintenance_options.scrub_rate = config.scrub_rate;
+    maintenance_options.scrub_interval = config.scrub_interval;
+    maintenance_options.rebuild_rate = config.rebuild_rate;
+    engine::Maintenance maintenance(objects, maintenance_options);
+    objects.set_damage_handler([&maintenance](std::string bucket, std::string key, std::string version_id) {
+        maintenance.report_damage(std::move(bucket), std::move(key), std::move(version_id));
+    });
+    try {
+        maintenance.start();
+        // A drive path holding another drive than at the last start: the old
+        // one was replaced (an empty directory in its place), so its pieces
+        // are restored elsewhere.
+        std::vector<std::pair<std::filesystem::path, std::uint64_t>> present;
+        for (const storage::DriveDirectory& drive : drives) present.emplace_back(drive.path(), drive.id());
+        for (const engine::DriveChange& change : engine::record_drives(meta_dir / "drives.history", present)) {
+            log.warn("drive replaced: rebuilding the chunks it held",
+                     {{"path", change.path.string()},
+                      {"old_id", meta::format_version_id(change.old_id)},
+                      {"new_id", meta::format_version_id(change.new_id)}});
+            maintenance.rebuild(change.old_id);
+        }
+    } catch (const std::exception& e) {
+        log.error("cannot start maintenance", {{"error", e.what()}});
+        return 1;
+    }
+
     s3::ApiOptions api_options;
     api_options.region = config.region;
     api_options.domains = config.domains;
@@ -144,7 +177,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         if (access_key == root.access_key) return root.secret_key;
         return std::nullopt;
     };
-    s3::Api s3_api(objects, api_options, secret_for, log);
+    s3::Api s3_api(objects, api_options, secret_for, log, &maintenance);
 
     runtime::EventLoops loops(config.threads);
     api::Router router(s3_api);
@@ -197,6 +230,8 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         loops.stop();
     }
     loops.join();
+    objects.set_damage_handler({});
+    maintenance.stop();
     log.info("stopped", {{"clean", clean}});
     return 0;
 }

@@ -137,6 +137,11 @@ void ObjectStore::remove_chunks(const std::vector<meta::ChunkRef>& refs) {
     }
 }
 
+void ObjectStore::retire_chunks(std::vector<meta::ChunkRef> refs) {
+    refs = leases_.retire(std::move(refs));  // empty if readers are in the way
+    if (!refs.empty()) remove_chunks(refs);
+}
+
 asio::awaitable<void> ObjectStore::free_chunks(const std::vector<meta::ObjectVersion>& removed) {
     std::vector<meta::ChunkRef> refs;
     for (const meta::ObjectVersion& v : removed) refs.insert(refs.end(), v.chunks.begin(), v.chunks.end());
@@ -430,12 +435,12 @@ asio::awaitable<void> ObjectStore::abort_upload(std::string bucket, std::string 
     co_await free_parts(parts);
 }
 
-std::unique_ptr<ObjectStore::Reader> ObjectStore::open(const meta::ObjectVersion& version) {
-    return std::make_unique<Reader>(*this, version);
+std::unique_ptr<ObjectStore::Reader> ObjectStore::open(const meta::ObjectVersion& version, std::string bucket) {
+    return std::make_unique<Reader>(*this, version, std::move(bucket));
 }
 
-ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& version)
-    : store_(store), version_(version) {
+ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket)
+    : store_(store), version_(version), bucket_(std::move(bucket)) {
     if (!version.policy.empty()) {
         const auto policy = ec::StoragePolicy::parse(version.policy);
         if (!policy || (policy->kind == ec::StoragePolicy::Kind::erasure && version.segment_size == 0)) {
@@ -447,6 +452,12 @@ ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& versi
 }
 
 ObjectStore::Reader::~Reader() = default;
+
+void ObjectStore::Reader::report_damage() {
+    if (damage_reported_) return;
+    damage_reported_ = true;
+    store_.report_damage(bucket_, version_);
+}
 
 asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std::span<char> out) {
     if (offset >= version_.size || out.empty()) co_return 0;
@@ -501,6 +512,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
                     others += std::string(others.empty() ? "" : "; ") + e.what();
                 }
                 if (copies > 1) {
+                    report_damage();
                     store_.log_.warn("chunk copy unreadable, reading another",
                                      {{"key", version_.key}, {"chunk", chunks[index].chunk_id},
                                       {"drive", meta::format_version_id(chunks[index].drive)}, {"error", e.what()}});
@@ -535,6 +547,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read_erasure(std::size_t first
     if (const std::size_t n = group_->read_if_cached(in_group, length, out); n > 0) co_return n;
     std::size_t n = 0;
     co_await store_.pool().run([&] { n = group_->read(in_group, length, out); });
+    if (group_->degraded()) report_damage();
     co_return n;
 }
 

@@ -167,7 +167,17 @@ public:
     // the chunks of a version deleted meanwhile stay until it ends.
     class Reader;
     ReadLeases::Lease lease_reads() { return leases_.acquire(); }
-    std::unique_ptr<Reader> open(const meta::ObjectVersion& version);
+    // `bucket` is the version's: damage found while reading is reported with it.
+    std::unique_ptr<Reader> open(const meta::ObjectVersion& version, std::string bucket);
+
+    // Who hears of versions a read found damaged (served from the other
+    // pieces), to repair them: set once, before serving. Called from any
+    // thread; must not block.
+    using DamageHandler = std::function<void(std::string bucket, std::string key, std::string version_id)>;
+    void set_damage_handler(DamageHandler handler) { damage_handler_ = std::move(handler); }
+    void report_damage(const std::string& bucket, const meta::ObjectVersion& version) {
+        if (damage_handler_) damage_handler_(bucket, version.key, version.version_id());
+    }
 
     // Frees the chunks of versions removed from metadata (after their commit):
     // at once, or when the read leases in their way end.
@@ -184,6 +194,9 @@ public:
     // Removes chunk files (blocking: call on the pool); failures are logged and
     // left to the orphan collector.
     void remove_chunks(const std::vector<meta::ChunkRef>& refs);
+    // Frees chunks a commit just unlinked from metadata (blocking): at once,
+    // or when the read leases in their way end.
+    void retire_chunks(std::vector<meta::ChunkRef> refs);
 
     // A fresh version sequence: increasing, and above every committed one.
     std::uint64_t next_seq();
@@ -212,6 +225,7 @@ private:
     log::Logger& log_;
     std::atomic<std::uint64_t> last_seq_;
 
+    DamageHandler damage_handler_;
     std::mutex codecs_mutex_;
     std::map<std::tuple<int, int, ec::RsAlgorithm>, std::unique_ptr<ec::ReedSolomon>> codecs_;
 
@@ -234,7 +248,7 @@ class ObjectStore::Reader {
 public:
     // Throws StorageUnavailable when the version's policy is unknown to this
     // build (a record from a newer one).
-    Reader(ObjectStore& store, const meta::ObjectVersion& version);
+    Reader(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket);
     ~Reader();
     // Reads up to out.size() bytes at `offset`; returns the count (0 at the end).
     asio::awaitable<std::size_t> read(std::uint64_t offset, std::span<char> out);
@@ -245,8 +259,13 @@ private:
     asio::awaitable<std::size_t> read_erasure(std::size_t first_index, std::size_t last_index,
                                               std::uint64_t in_group, std::size_t length, char* out);
 
+    // Tells the store's damage handler, once per reader.
+    void report_damage();
+
     ObjectStore& store_;
     const meta::ObjectVersion& version_;
+    const std::string bucket_;
+    bool damage_reported_ = false;
     ec::StoragePolicy policy_;
     // Erasure coding: the group last read (by its first ref's index).
     std::size_t group_index_ = SIZE_MAX;

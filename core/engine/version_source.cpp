@@ -4,9 +4,9 @@
 
 namespace shoal::engine {
 
-VersionSource::VersionSource(ObjectStore& store, const meta::ObjectVersion& version, std::uint64_t first,
-                             std::uint64_t length)
-    : reader_(store.open(version)), next_(first), end_(first + length) {}
+VersionSource::VersionSource(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket,
+                             std::uint64_t first, std::uint64_t length)
+    : reader_(store.open(version, std::move(bucket))), next_(first), end_(first + length) {}
 
 asio::awaitable<std::size_t> VersionSource::read(std::span<char> out) {
     if (next_ >= end_ || out.empty()) co_return 0;

@@ -23,8 +23,9 @@ namespace shoal::engine {
 
 class VersionSource : public ByteSource {
 public:
-    // Bytes [first, first + length) of `version`, which must lie within it.
-    VersionSource(ObjectStore& store, const meta::ObjectVersion& version, std::uint64_t first, std::uint64_t length);
+    // Bytes [first, first + length) of `version` (of `bucket`), which must lie within it.
+    VersionSource(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket, std::uint64_t first,
+                  std::uint64_t length);
 
     asio::awaitable<std::size_t> read(std::span<char> out) override;
 

@@ -68,14 +68,15 @@ std::optional<std::uint64_t> Conscience::pick_for_write() {
     return one.front();
 }
 
-std::vector<std::uint64_t> Conscience::pick_distinct_for_write(std::size_t count) {
+std::vector<std::uint64_t> Conscience::pick_distinct_for_write(std::size_t count,
+                                                               const std::vector<std::uint64_t>& exclude) {
     std::lock_guard lock(mutex_);
     if (std::chrono::steady_clock::now() - refreshed_ >= options_.refresh_interval) refresh_locked();
     std::vector<std::pair<std::uint64_t, std::uint64_t>> candidates;  // (drive, weight) not drawn yet
     std::uint64_t total = 0;
     for (const DriveScore& s : drives_) {
         const auto weight = static_cast<std::uint64_t>(std::max(0, s.write_score));
-        if (weight == 0) continue;
+        if (weight == 0 || std::find(exclude.begin(), exclude.end(), s.id) != exclude.end()) continue;
         candidates.emplace_back(s.id, weight);
         total += weight;
     }

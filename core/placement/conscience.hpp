@@ -63,8 +63,9 @@ public:
     // Up to `count` different drives for the pieces of one segment (copies or
     // fragments), each drawn score-weighted from those not drawn yet; fewer
     // when fewer drives take writes (the caller weighs that against its
-    // policy's quorum). Ordered as drawn.
-    std::vector<std::uint64_t> pick_distinct_for_write(std::size_t count);
+    // policy's quorum). Ordered as drawn. Drives in `exclude` are never
+    // drawn (repairs: those already holding a piece of the segment).
+    std::vector<std::uint64_t> pick_distinct_for_write(std::size_t count, const std::vector<std::uint64_t>& exclude = {});
 
     // An I/O error on a drive drops its score to 0 until it is refreshed healthy.
     void report_failure(std::uint64_t drive, const std::string& why);

@@ -2,19 +2,58 @@
 // it (only the root key exists so far): under /_shoal/, a name no bucket can
 // have (S3 bucket names have no underscore).
 //
-//   GET /_shoal/drives   the drives and their write scores: why new chunks go
-//                        where they go (docs/data-protection.md)
+//   GET  /_shoal/drives                 the drives and their write scores (why
+//                                       new chunks go where they go), the scrub
+//                                       and every rebuild with its progress
+//   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
+//                                       pieces it held on the other drives
+//
+// (docs/data-protection.md and docs/operations.md describe both.)
+#include <algorithm>
+
+#include "core/engine/maintenance.hpp"
 #include "core/meta/records.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
+namespace {
 
-asio::awaitable<void> admin(Call& call) {
-    if (call.target.key != "drives" || call.request().method != "GET") {
-        throw S3Error(400, "InvalidRequest", "unknown administration request: GET /_shoal/drives is the one there is");
-    }
+constexpr std::string_view kUsage =
+    "unknown administration request: GET /_shoal/drives and POST /_shoal/drives/<id>?rebuild are the ones there are";
+
+void repair_stats(XmlWriter& xml, const engine::RepairStats& s) {
+    xml.element("Versions", s.versions)
+        .element("PiecesChecked", s.pieces_checked)
+        .element("PiecesRebuilt", s.pieces_rebuilt)
+        .element("BytesRead", s.bytes_read)
+        .element("BytesWritten", s.bytes_written)
+        .element("Unrecoverable", s.unrecoverable)
+        .element("ShortOfPolicy", s.short_of);
+}
+
+void rebuild_status(XmlWriter& xml, const engine::RebuildStatus& r) {
+    const std::uint64_t percent =
+        r.state == "done" ? 100
+        : r.pieces_total == 0 ? 0
+                              : std::min<std::uint64_t>(100, r.pieces_done * 100 / r.pieces_total);
+    xml.open("Rebuild")
+        .element("Drive", meta::format_version_id(r.drive))
+        .element("State", r.state)
+        .element("PiecesTotal", r.pieces_total)
+        .element("PiecesDone", r.pieces_done)
+        .element("BytesTotal", r.bytes_total)
+        .element("BytesDone", r.bytes_done)
+        .element("Percent", percent)
+        .element("StartedMs", r.started_ms)
+        .element("EndedMs", r.ended_ms);
+    if (r.eta_seconds >= 0) xml.element("EtaSeconds", static_cast<std::uint64_t>(r.eta_seconds));
+    repair_stats(xml, r.stats);
+    xml.close();
+}
+
+asio::awaitable<void> list_drives(Call& call) {
     const engine::ObjectStore& objects = call.services.objects;
     XmlWriter xml("Drives", false);
     xml.element("DefaultPolicy", objects.options().default_policy.to_string());
@@ -31,7 +70,65 @@ asio::awaitable<void> admin(Call& call) {
             .element("Why", d.why)
             .close();
     }
+    if (const engine::Maintenance* maintenance = call.services.maintenance) {
+        const engine::ScrubStatus scrub = maintenance->scrub_status();
+        xml.boolean("Repair", maintenance->options().enabled);
+        xml.open("Scrub")
+            .boolean("Enabled", scrub.enabled)
+            .boolean("Running", scrub.running)
+            .element("RateBytesPerSecond", maintenance->options().scrub_rate)
+            .element("Passes", scrub.passes)
+            .element("PassStartedMs", scrub.pass_started_ms)
+            .element("LastPassEndedMs", scrub.last_pass_ended_ms)
+            .element("NextPassMs", scrub.next_pass_ms)
+            .element("Position", scrub.position);
+        repair_stats(xml, scrub.pass);
+        xml.close();
+        for (const engine::RebuildStatus& r : maintenance->rebuilds()) rebuild_status(xml, r);
+    }
     co_await call.respond_xml(200, xml.finish());
+}
+
+asio::awaitable<void> rebuild_drive(Call& call, std::string_view id_text) {
+    engine::Maintenance* maintenance = call.services.maintenance;
+    std::uint64_t drive = 0;
+    if (!meta::parse_version_id(id_text, drive)) {
+        throw S3Error(400, "InvalidArgument", "not a drive id: " + std::string(id_text) +
+                                                  " (16 hex digits, as GET /_shoal/drives shows them)");
+    }
+    if (maintenance == nullptr) throw S3Error(501, "NotImplemented", "this node runs no background jobs");
+    if (!maintenance->options().enabled) {
+        throw S3Error(409, "InvalidRequest", "repairs are off on this node (storage.repair = off)");
+    }
+    const auto scores = call.services.objects.conscience().scores();
+    const bool present = std::any_of(scores.begin(), scores.end(), [&](const auto& d) { return d.id == drive; });
+    if (present) {
+        // A drive still attached is still written to and read from: declare
+        // it lost only once it is gone (or replace it with an empty directory
+        // and restart, which rebuilds by itself).
+        throw S3Error(409, "InvalidRequest", "drive " + std::string(id_text) +
+                                                 " is attached to this node; remove it (or put an empty directory " +
+                                                 "in its place) and restart before declaring it lost");
+    }
+    // The job is saved (fsync) before it is acknowledged: off the event loop.
+    engine::RebuildStatus status;
+    co_await call.services.objects.pool().run([&] { status = maintenance->rebuild(drive); });
+    XmlWriter xml("Rebuilds", false);
+    rebuild_status(xml, status);
+    co_await call.respond_xml(202, xml.finish());
+}
+
+}  // namespace
+
+asio::awaitable<void> admin(Call& call) {
+    const std::string& method = call.request().method;
+    const std::string& key = call.target.key;
+    if (key == "drives" && method == "GET") co_return co_await list_drives(call);
+    constexpr std::string_view kDrives = "drives/";
+    if (key.starts_with(kDrives) && method == "POST" && call.target.has("rebuild")) {
+        co_return co_await rebuild_drive(call, std::string_view(key).substr(kDrives.size()));
+    }
+    throw S3Error(400, "InvalidRequest", std::string(kUsage));
 }
 
 }  // namespace shoal::s3

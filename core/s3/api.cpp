@@ -65,9 +65,10 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
     co_return body;
 }
 
-Api::Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log)
+Api::Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log,
+         engine::Maintenance* maintenance)
     : options_(std::move(options)),
-      services_{objects, options_, log, std::move(secret_for)},
+      services_{objects, options_, log, std::move(secret_for), maintenance},
       id_base_(std::random_device{}()) {}
 
 // Checks the request's signature; every request must be signed (anonymous

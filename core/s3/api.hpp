@@ -15,7 +15,9 @@ namespace shoal::s3 {
 
 class Api {
 public:
-    Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log);
+    // `maintenance` may be null (no background jobs: tests, tools).
+    Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log,
+        engine::Maintenance* maintenance = nullptr);
 
     asio::awaitable<void> handle(http::Exchange& exchange);
 

@@ -16,6 +16,10 @@
 #include "core/log/logger.hpp"
 #include "core/s3/target.hpp"
 
+namespace shoal::engine {
+class Maintenance;
+}  // namespace shoal::engine
+
 namespace shoal::s3 {
 
 struct ApiOptions {
@@ -33,6 +37,7 @@ struct Services {
     const ApiOptions& options;
     log::Logger& log;
     auth::SecretKeyLookup secret_for;
+    engine::Maintenance* maintenance = nullptr;  // scrub and rebuild status, for the admin endpoints
 };
 
 struct Call {

@@ -174,7 +174,7 @@ asio::awaitable<void> copy_object(Call& call) {
 
     // The copy itself, answered early with whitespace if it takes long.
     auto copy = [&]() -> asio::awaitable<XmlAnswer> {
-        engine::VersionSource body(call.services.objects, from, 0, from.size);
+        engine::VersionSource body(call.services.objects, from, source.located.bucket.name, 0, from.size);
         const meta::ObjectVersion written =
             co_await written_from(call, source, call.services.objects.put(std::move(input), body));
 
@@ -209,7 +209,7 @@ asio::awaitable<void> upload_part_copy(Call& call) {
     check_copy_size(range.length);
 
     auto copy = [&]() -> asio::awaitable<XmlAnswer> {
-        engine::VersionSource body(call.services.objects, from, range.first, range.length);
+        engine::VersionSource body(call.services.objects, from, source.located.bucket.name, range.first, range.length);
         const meta::PartRecord part = co_await written_from(
             call, source, call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
                                                          algorithm, nullptr, body));

@@ -341,7 +341,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         co_await call.exchange.finish();
         co_return;
     }
-    auto reader = call.services.objects.open(v);
+    auto reader = call.services.objects.open(v, located.bucket.name);
     // Not zero-filled: every byte sent was read (and checked) first.
     const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(kGetBuffer, length));
     const auto buffer = std::make_unique_for_overwrite<char[]>(size);

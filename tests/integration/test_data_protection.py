@@ -42,6 +42,8 @@ class ThreeCopies(unittest.TestCase):
         cls.workdir = os.path.join(ARGS.workdir, "three")
         cls.drives = [os.path.join(cls.workdir, d) for d in ("d1", "d2", "d3")]
         env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
+                        # (Repairs would undo the damage these tests make on purpose.)
+                        SHOAL_STORAGE_REPAIR="off",
                         SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_DEFAULT_POLICY="THREECOPIES",
                         SHOAL_S3_MIN_PART_SIZE=str(PART))
         cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir)

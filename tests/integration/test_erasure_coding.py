@@ -49,6 +49,8 @@ class ErasureCoding(unittest.TestCase):
         os.mkdir(cls.workdir)
         cls.drives = [os.path.join(cls.workdir, "d%d" % i) for i in range(DRIVES)]
         env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
+                        # (Repairs would undo the damage these tests make on purpose.)
+                        SHOAL_STORAGE_REPAIR="off",
                         SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_EC_SEGMENT_SIZE=str(SEGMENT),
                         SHOAL_STORAGE_DEFAULT_POLICY="EC4+2", SHOAL_S3_MIN_PART_SIZE=str(PART))
         cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir,

@@ -1,0 +1,444 @@
+#include "core/engine/maintenance.hpp"
+
+#include <algorithm>
+
+#include "core/engine/job_state.hpp"
+#include "core/engine/object_store.hpp"
+
+namespace shoal::engine {
+namespace {
+
+constexpr std::size_t kMaxQueuedDamage = 1000;
+constexpr std::size_t kCountingPage = 1000;
+constexpr const char* kScrubFile = "scrub.job";
+
+std::uint64_t now_ms() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+void put_stats(JobState& state, const std::string& prefix, const RepairStats& s) {
+    state.set_number(prefix + "versions", s.versions);
+    state.set_number(prefix + "pieces_checked", s.pieces_checked);
+    state.set_number(prefix + "pieces_rebuilt", s.pieces_rebuilt);
+    state.set_number(prefix + "pieces_dropped", s.pieces_dropped);
+    state.set_number(prefix + "bytes_read", s.bytes_read);
+    state.set_number(prefix + "bytes_written", s.bytes_written);
+    state.set_number(prefix + "unrecoverable", s.unrecoverable);
+    state.set_number(prefix + "short_of", s.short_of);
+    state.set_number(prefix + "stale", s.stale);
+}
+
+RepairStats get_stats(const JobState& state, const std::string& prefix) {
+    RepairStats s;
+    s.versions = state.number(prefix + "versions");
+    s.pieces_checked = state.number(prefix + "pieces_checked");
+    s.pieces_rebuilt = state.number(prefix + "pieces_rebuilt");
+    s.pieces_dropped = state.number(prefix + "pieces_dropped");
+    s.bytes_read = state.number(prefix + "bytes_read");
+    s.bytes_written = state.number(prefix + "bytes_written");
+    s.unrecoverable = state.number(prefix + "unrecoverable");
+    s.short_of = state.number(prefix + "short_of");
+    s.stale = state.number(prefix + "stale");
+    return s;
+}
+
+void put_cursor(JobState& state, const WalkCursor& c) {
+    state.set("cursor.bucket", c.bucket);
+    state.set("cursor.key", c.key);
+    state.set("cursor.version", c.version_id);
+    state.set_number("cursor.finished", c.finished ? 1 : 0);
+}
+
+WalkCursor get_cursor(const JobState& state) {
+    return WalkCursor{state.get("cursor.bucket"), state.get("cursor.key"), state.get("cursor.version"),
+                      state.number("cursor.finished") != 0};
+}
+
+// What a version's pieces on `drive` amount to: (pieces, bytes of them).
+std::pair<std::uint64_t, std::uint64_t> pieces_on(const meta::ObjectVersion& v, std::uint64_t drive) {
+    std::uint64_t divisor = 1;  // a fragment holds about 1/k of its group
+    if (const auto policy = ec::StoragePolicy::parse(v.policy); policy && policy->kind == ec::StoragePolicy::Kind::erasure) {
+        divisor = static_cast<std::uint64_t>(policy->k);
+    }
+    std::uint64_t pieces = 0;
+    std::uint64_t bytes = 0;
+    for (const meta::ChunkRef& ref : v.chunks) {
+        if (ref.drive != drive) continue;
+        ++pieces;
+        bytes += ref.length / divisor;
+    }
+    return {pieces, bytes};
+}
+
+}  // namespace
+
+Maintenance::Maintenance(ObjectStore& store, MaintenanceOptions options)
+    : store_(store), options_(std::move(options)) {
+    scrub_.enabled = options_.enabled && options_.scrub_rate > 0;
+}
+
+Maintenance::~Maintenance() { stop(); }
+
+std::filesystem::path Maintenance::rebuild_file(std::uint64_t drive) const {
+    return options_.state_dir / ("rebuild-" + meta::format_version_id(drive) + ".job");
+}
+
+void Maintenance::start() {
+    if (const auto saved = JobState::load(options_.state_dir / kScrubFile)) {
+        scrub_cursor_ = get_cursor(*saved);
+        scrub_.running = saved->number("running") != 0;
+        scrub_.passes = saved->number("passes");
+        scrub_.pass_started_ms = saved->number("pass_started_ms");
+        scrub_.last_pass_ended_ms = saved->number("last_pass_ended_ms");
+        scrub_.next_pass_ms = saved->number("next_pass_ms");
+        scrub_.position = saved->get("position");
+        scrub_.pass = get_stats(*saved, "pass.");
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(options_.state_dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("rebuild-", 0) != 0 || entry.path().extension() != ".job") continue;
+        const auto saved = JobState::load(entry.path());
+        if (!saved) continue;
+        Rebuild job;
+        std::uint64_t drive = 0;
+        if (!meta::parse_version_id(saved->get("drive"), drive)) continue;
+        job.status.drive = drive;
+        job.status.state = saved->get("state");
+        job.status.pieces_total = saved->number("pieces_total");
+        job.status.pieces_done = saved->number("pieces_done");
+        job.status.bytes_total = saved->number("bytes_total");
+        job.status.bytes_done = saved->number("bytes_done");
+        job.status.started_ms = saved->number("started_ms");
+        job.status.ended_ms = saved->number("ended_ms");
+        job.status.stats = get_stats(*saved, "stats.");
+        job.cursor = get_cursor(*saved);
+        job.resumed = std::chrono::steady_clock::now();
+        job.bytes_at_resume = job.status.bytes_done;
+        if (job.status.state != "done") {
+            store_.log().info("rebuild resumed", {{"drive", saved->get("drive")}, {"state", job.status.state},
+                                                  {"pieces_done", job.status.pieces_done},
+                                                  {"pieces_total", job.status.pieces_total}});
+        }
+        rebuilds_.push_back(std::move(job));
+    }
+    std::sort(rebuilds_.begin(), rebuilds_.end(),
+              [](const Rebuild& a, const Rebuild& b) { return a.status.started_ms < b.status.started_ms; });
+    scrub_since_ = std::chrono::steady_clock::now();
+    thread_ = std::thread([this] { run(); });
+}
+
+void Maintenance::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+RebuildStatus Maintenance::rebuild(std::uint64_t drive) {
+    RebuildStatus status;
+    {
+        std::lock_guard lock(mutex_);
+        for (const Rebuild& job : rebuilds_) {
+            if (job.status.drive == drive && job.status.state != "done") return job.status;
+        }
+        // A finished job for the same drive is replaced by the new one.
+        rebuilds_.erase(std::remove_if(rebuilds_.begin(), rebuilds_.end(),
+                                       [&](const Rebuild& job) { return job.status.drive == drive; }),
+                        rebuilds_.end());
+        Rebuild job;
+        job.status.drive = drive;
+        job.status.state = "counting";
+        job.status.started_ms = now_ms();
+        save_rebuild(job);  // before it is acknowledged: a restart resumes it
+        rebuilds_.push_back(job);
+        status = job.status;
+    }
+    store_.log().warn("rebuild started: restoring the pieces of a lost drive",
+                      {{"drive", meta::format_version_id(drive)}});
+    wake_.notify_all();
+    return status;
+}
+
+void Maintenance::report_damage(std::string bucket, std::string key, std::string version_id) {
+    if (!options_.enabled) return;
+    {
+        std::lock_guard lock(mutex_);
+        const bool queued = std::any_of(damaged_.begin(), damaged_.end(), [&](const Damage& d) {
+            return d.bucket == bucket && d.key == key && d.version_id == version_id;
+        });
+        if (queued || damaged_.size() >= kMaxQueuedDamage) return;  // (scrub finds the rest)
+        damaged_.push_back(Damage{std::move(bucket), std::move(key), std::move(version_id)});
+    }
+    wake_.notify_all();
+}
+
+ScrubStatus Maintenance::scrub_status() const {
+    std::lock_guard lock(mutex_);
+    return scrub_;
+}
+
+std::vector<RebuildStatus> Maintenance::rebuilds() const {
+    std::lock_guard lock(mutex_);
+    std::vector<RebuildStatus> out;
+    for (const Rebuild& job : rebuilds_) out.push_back(job.status);
+    return out;
+}
+
+bool Maintenance::scrub_due() const {
+    return scrub_.enabled && (scrub_.running || now_ms() >= scrub_.next_pass_ms);
+}
+
+void Maintenance::run() {
+    std::unique_lock lock(mutex_);
+    if (!options_.enabled) {
+        wake_.wait(lock, [this] { return stopping_; });
+        return;
+    }
+    while (!stopping_) {
+        if (!damaged_.empty()) {
+            const Damage damage = std::move(damaged_.front());
+            damaged_.pop_front();
+            lock.unlock();
+            repair_damage(damage);
+            lock.lock();
+            continue;
+        }
+        const auto active = std::find_if(rebuilds_.begin(), rebuilds_.end(),
+                                         [](const Rebuild& job) { return job.status.state != "done"; });
+        if (active != rebuilds_.end()) {
+            const std::uint64_t drive = active->status.drive;
+            lock.unlock();
+            rebuild_step(drive);
+            lock.lock();
+            continue;
+        }
+        if (scrub_due()) {
+            lock.unlock();
+            scrub_step();
+            lock.lock();
+            continue;
+        }
+        if (scrub_.enabled) {
+            const std::uint64_t now = now_ms();
+            const std::uint64_t wait = scrub_.next_pass_ms > now ? scrub_.next_pass_ms - now : 0;
+            wake_.wait_for(lock, std::chrono::milliseconds(std::min<std::uint64_t>(wait, 60'000)));
+        } else {
+            wake_.wait(lock);
+        }
+    }
+}
+
+void Maintenance::pace(std::uint64_t rate, std::chrono::steady_clock::time_point since, std::uint64_t bytes) {
+    if (rate == 0) return;
+    const auto due = since + std::chrono::microseconds(bytes * 1'000'000 / rate);
+    std::unique_lock lock(mutex_);
+    wake_.wait_until(lock, due, [&] { return stopping_; });
+}
+
+void Maintenance::repair_damage(const Damage& damage) {
+    std::optional<meta::ObjectVersion> version;
+    {
+        const meta::Snapshot snapshot = store_.meta().snapshot();
+        const auto bucket = snapshot.catalog().bucket(damage.bucket);
+        if (bucket) version = snapshot.catalog().version(*bucket, damage.key, damage.version_id);
+    }
+    if (!version) return;  // gone meanwhile
+    PieceCheck check;
+    check.verify_data = true;  // the read may have found a damaged block: find every one
+    try {
+        repair_version(store_, damage.bucket, *version, check);
+    } catch (const std::exception& e) {
+        store_.log().error("repair failed", {{"object", damage.bucket + "/" + damage.key}, {"error", e.what()}});
+    }
+}
+
+void Maintenance::rebuild_step(std::uint64_t drive_id) {
+    Rebuild job;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = std::find_if(rebuilds_.begin(), rebuilds_.end(),
+                                     [&](const Rebuild& r) { return r.status.drive == drive_id; });
+        if (it == rebuilds_.end()) return;
+        job = *it;
+    }
+    const std::uint64_t drive = job.status.drive;
+    if (job.status.state == "counting") {
+        // The metadata alone: which pieces the drive held, for progress.
+        WalkCursor cursor;
+        std::uint64_t pieces = 0;
+        std::uint64_t bytes = 0;
+        while (!cursor.finished) {
+            {
+                std::lock_guard lock(mutex_);
+                if (stopping_) return;
+            }
+            const WalkPage page = next_versions(store_.meta(), cursor, kCountingPage);
+            for (const auto& [bucket, version] : page.versions) {
+                const auto [p, b] = pieces_on(version, drive);
+                pieces += p;
+                bytes += b;
+            }
+            cursor = page.next;
+        }
+        job.status.state = "rebuilding";
+        job.status.pieces_total = pieces;
+        job.status.bytes_total = bytes;
+        job.cursor = WalkCursor{};
+        job.resumed = std::chrono::steady_clock::now();
+        job.bytes_at_resume = 0;
+        store_.log().info("rebuild: pieces to restore counted",
+                          {{"drive", meta::format_version_id(drive)}, {"pieces", pieces}, {"bytes", bytes}});
+    } else {
+        const WalkPage page = next_versions(store_.meta(), job.cursor, options_.page_versions);
+        PieceCheck check;
+        check.lost = [drive](std::uint64_t d) { return d == drive; };
+        bool stopped = false;
+        for (const auto& [bucket, version] : page.versions) {
+            const auto [pieces, bytes] = pieces_on(version, drive);
+            if (pieces == 0) continue;
+            try {
+                job.status.stats.add(repair_version(store_, bucket, version, check));
+            } catch (const std::exception& e) {
+                ++job.status.stats.unrecoverable;
+                store_.log().error("rebuild: repair failed", {{"object", bucket + "/" + version.key},
+                                                              {"error", e.what()}});
+            }
+            job.status.pieces_done += pieces;
+            job.status.bytes_done += bytes;
+            pace(options_.rebuild_rate, job.resumed, job.status.bytes_done - job.bytes_at_resume);
+            std::lock_guard lock(mutex_);
+            if (stopping_) {
+                stopped = true;
+                break;
+            }
+        }
+        if (stopped) return;  // the page is done again on resume (idempotent)
+        job.cursor = page.next;
+        const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.resumed).count();
+        const std::uint64_t done_here = job.status.bytes_done - job.bytes_at_resume;
+        if (job.cursor.finished) {
+            job.status.state = "done";
+            job.status.ended_ms = now_ms();
+            job.status.eta_seconds = 0;
+            store_.log().info("rebuild done", {{"drive", meta::format_version_id(drive)},
+                                               {"pieces", job.status.pieces_done},
+                                               {"rebuilt", job.status.stats.pieces_rebuilt},
+                                               {"unrecoverable", job.status.stats.unrecoverable}});
+        } else if (done_here > 0 && elapsed > 0) {
+            const std::uint64_t left =
+                job.status.bytes_total > job.status.bytes_done ? job.status.bytes_total - job.status.bytes_done : 0;
+            job.status.eta_seconds = static_cast<std::int64_t>(static_cast<double>(left) * elapsed /
+                                                               static_cast<double>(done_here));
+        }
+    }
+    save_rebuild(job);
+    std::lock_guard lock(mutex_);
+    // (Only this thread changes a job under way; rebuild() only adds jobs or
+    // replaces finished ones.)
+    for (Rebuild& r : rebuilds_) {
+        if (r.status.drive == drive && r.status.state != "done") r = job;
+    }
+}
+
+void Maintenance::scrub_step() {
+    WalkCursor cursor;
+    {
+        std::lock_guard lock(mutex_);
+        if (!scrub_.running) {
+            scrub_.running = true;
+            scrub_.pass_started_ms = now_ms();
+            scrub_.pass = RepairStats{};
+            scrub_.position.clear();
+            scrub_cursor_ = WalkCursor{};
+            scrub_since_ = std::chrono::steady_clock::now();
+            scrub_bytes_since_ = 0;
+            store_.log().info("scrub pass started", {{"rate", options_.scrub_rate}});
+        }
+        cursor = scrub_cursor_;
+    }
+    const WalkPage page = next_versions(store_.meta(), cursor, options_.page_versions);
+    PieceCheck check;
+    check.verify_data = true;
+    for (const auto& [bucket, version] : page.versions) {
+        RepairStats stats;
+        try {
+            stats = repair_version(store_, bucket, version, check);
+        } catch (const std::exception& e) {
+            stats.unrecoverable = 1;
+            store_.log().error("scrub: repair failed", {{"object", bucket + "/" + version.key}, {"error", e.what()}});
+        }
+        std::chrono::steady_clock::time_point since;
+        std::uint64_t bytes = 0;
+        {
+            std::lock_guard lock(mutex_);
+            scrub_.pass.add(stats);
+            scrub_.position = bucket + "/" + version.key;
+            scrub_bytes_since_ += stats.bytes_read;
+            since = scrub_since_;
+            bytes = scrub_bytes_since_;
+        }
+        pace(options_.scrub_rate, since, bytes);
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;  // this page again on resume
+    }
+    {
+        std::lock_guard lock(mutex_);
+        scrub_cursor_ = page.next;
+        if (page.next.finished) {
+            scrub_.running = false;
+            ++scrub_.passes;
+            scrub_.last_pass_ended_ms = now_ms();
+            scrub_.next_pass_ms = scrub_.pass_started_ms + static_cast<std::uint64_t>(options_.scrub_interval.count());
+            store_.log().info("scrub pass done", {{"versions", scrub_.pass.versions},
+                                                  {"bytes_read", scrub_.pass.bytes_read},
+                                                  {"pieces_rebuilt", scrub_.pass.pieces_rebuilt},
+                                                  {"unrecoverable", scrub_.pass.unrecoverable}});
+        }
+    }
+    save_scrub();
+}
+
+void Maintenance::save_scrub() {
+    JobState state;
+    {
+        std::lock_guard lock(mutex_);
+        put_cursor(state, scrub_cursor_);
+        state.set_number("running", scrub_.running ? 1 : 0);
+        state.set_number("passes", scrub_.passes);
+        state.set_number("pass_started_ms", scrub_.pass_started_ms);
+        state.set_number("last_pass_ended_ms", scrub_.last_pass_ended_ms);
+        state.set_number("next_pass_ms", scrub_.next_pass_ms);
+        state.set("position", scrub_.position);
+        put_stats(state, "pass.", scrub_.pass);
+    }
+    try {
+        state.save(options_.state_dir / kScrubFile);
+    } catch (const std::exception& e) {
+        store_.log().warn("cannot save the scrub position", {{"error", e.what()}});
+    }
+}
+
+void Maintenance::save_rebuild(const Rebuild& job) {
+    JobState state;
+    state.set("drive", meta::format_version_id(job.status.drive));
+    state.set("state", job.status.state);
+    state.set_number("pieces_total", job.status.pieces_total);
+    state.set_number("pieces_done", job.status.pieces_done);
+    state.set_number("bytes_total", job.status.bytes_total);
+    state.set_number("bytes_done", job.status.bytes_done);
+    state.set_number("started_ms", job.status.started_ms);
+    state.set_number("ended_ms", job.status.ended_ms);
+    put_cursor(state, job.cursor);
+    put_stats(state, "stats.", job.status.stats);
+    try {
+        state.save(rebuild_file(job.status.drive));
+    } catch (const std::exception& e) {
+        store_.log().warn("cannot save the rebuild position", {{"error", e.what()}});
+    }
+}
+
+}  // namespace shoal::engine

@@ -1,0 +1,140 @@
+// The node's background care of its data, on one thread of its own, in this
+// order of urgency:
+// 1. repairs of object versions a read found damaged (queued by
+//    report_damage: the read was served from the other pieces);
+// 2. rebuilds: restoring full redundancy for exactly the pieces a lost or
+//    replaced drive held, found through the metadata's chunk maps (one
+//    drive at a time; progress and ETA in rebuilds());
+// 3. scrub: a pass over every object version reading every piece in full
+//    at a bounded rate, repairing whatever fails its checks; one pass per
+//    interval.
+//
+// Invariants:
+// - Rebuilds and scrub passes save their position (a JobState file in
+//   state_dir) after every page of versions, and resume from it after a
+//   crash or restart. A page done twice is harmless: repairs are
+//   idempotent (version_repair.hpp).
+// - Every repair goes through repair_version: nothing is removed before a
+//   commit made the new pieces part of the object.
+// - Rates bound the bytes read per second by scrub (and rebuild if set), so
+//   that clients keep most of the drives' bandwidth.
+//
+// Thread-safe. stop() (or the destructor) ends the thread within one
+// repair; the ObjectStore must outlive it.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/engine/version_repair.hpp"
+#include "core/engine/version_walk.hpp"
+
+namespace shoal::engine {
+
+class ObjectStore;
+
+struct MaintenanceOptions {
+    std::filesystem::path state_dir;                 // where job states are saved (the metadata directory)
+    // false: nothing is repaired, scrubbed or rebuilt (damage is only
+    // logged; rebuilds wait, saved). For maintenance windows and tests.
+    bool enabled = true;
+    std::uint64_t scrub_rate = 8u << 20;             // bytes read per second by scrub; 0: no scrub
+    std::chrono::milliseconds scrub_interval{std::chrono::hours(24 * 7)};  // from one pass's start to the next
+    std::uint64_t rebuild_rate = 0;                  // bytes read per second by rebuilds; 0: no limit
+    std::size_t page_versions = 16;                  // versions per page (a position save each)
+};
+
+struct ScrubStatus {
+    bool enabled = false;
+    bool running = false;                  // a pass is under way
+    std::uint64_t passes = 0;              // passes completed
+    std::uint64_t pass_started_ms = 0;     // unix time of the current (or last) pass's start
+    std::uint64_t last_pass_ended_ms = 0;  // 0: none yet
+    std::uint64_t next_pass_ms = 0;        // when the next pass is due
+    std::string position;                  // "bucket/key" reached by the pass
+    RepairStats pass;                      // the current (or last) pass so far
+};
+
+struct RebuildStatus {
+    std::uint64_t drive = 0;
+    std::string state;                     // "counting", "rebuilding" or "done"
+    std::uint64_t pieces_total = 0;        // pieces the drive held (counted first)
+    std::uint64_t pieces_done = 0;         // of those, handled so far
+    std::uint64_t bytes_total = 0;
+    std::uint64_t bytes_done = 0;
+    std::uint64_t started_ms = 0;
+    std::uint64_t ended_ms = 0;
+    std::int64_t eta_seconds = -1;         // -1: not known yet
+    RepairStats stats;
+};
+
+class Maintenance {
+public:
+    Maintenance(ObjectStore& store, MaintenanceOptions options);
+    ~Maintenance();
+    Maintenance(const Maintenance&) = delete;
+    Maintenance& operator=(const Maintenance&) = delete;
+
+    // Loads saved jobs and starts the thread. Throws if a state file cannot be read.
+    void start();
+    void stop();
+
+    // Starts restoring the pieces that were on `drive` (a new job, or the one
+    // under way for it); returns its status.
+    RebuildStatus rebuild(std::uint64_t drive);
+    // Queues a repair of one version (a read found some of its pieces bad).
+    void report_damage(std::string bucket, std::string key, std::string version_id);
+
+    ScrubStatus scrub_status() const;
+    std::vector<RebuildStatus> rebuilds() const;
+    const MaintenanceOptions& options() const { return options_; }
+
+private:
+    struct Damage {
+        std::string bucket;
+        std::string key;
+        std::string version_id;
+    };
+    struct Rebuild {
+        RebuildStatus status;
+        WalkCursor cursor;
+        // This process's share, for the ETA.
+        std::chrono::steady_clock::time_point resumed{};
+        std::uint64_t bytes_at_resume = 0;
+    };
+
+    void run();
+    void repair_damage(const Damage& damage);
+    void rebuild_step(std::uint64_t drive);
+    void scrub_step();
+    bool scrub_due() const;  // with mutex_ held
+    // Sleeps until `bytes` read since `since` fit `rate` (or stop).
+    void pace(std::uint64_t rate, std::chrono::steady_clock::time_point since, std::uint64_t bytes);
+    void save_scrub();
+    void save_rebuild(const Rebuild& job);
+    std::filesystem::path rebuild_file(std::uint64_t drive) const;
+
+    ObjectStore& store_;
+    const MaintenanceOptions options_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::deque<Damage> damaged_;
+    std::vector<Rebuild> rebuilds_;
+    ScrubStatus scrub_;
+    WalkCursor scrub_cursor_;
+    std::chrono::steady_clock::time_point scrub_since_{};  // pacing: this process's share of the pass
+    std::uint64_t scrub_bytes_since_ = 0;
+    std::thread thread_;  // last: started once the members above exist
+};
+
+}  // namespace shoal::engine
