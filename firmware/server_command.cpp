@@ -136,6 +136,13 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         log.error("bad storage.default_policy", {{"error", *why}});
         return 1;
     }
+    // Chunks older than this cannot belong to a write in flight: taken before
+    // anything (requests, repairs, rebuilds) writes a chunk, since the orphan
+    // collector below removes older chunks that no metadata references yet.
+    // One second earlier than now, because file times come from the kernel's
+    // coarse clock, which lags the one read here by up to a few milliseconds.
+    const auto started = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
+
     // Background care of the data: repairs of damage reads find, rebuilds of
     // lost drives, scrub passes. Its jobs are saved beside the metadata.
     engine::MaintenanceOptions maintenance_options;
@@ -193,8 +200,6 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         return 1;
     }
     loops.start();
-    // Chunks older than this start cannot belong to a write in flight.
-    const auto started = std::filesystem::file_time_type::clock::now();
     asio::co_spawn(
         loops.loop(0),
         [&objects, &pool, &log, started]() -> asio::awaitable<void> {

@@ -321,6 +321,10 @@ void Maintenance::rebuild_step(std::uint64_t drive_id) {
         const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.resumed).count();
         const std::uint64_t done_here = job.status.bytes_done - job.bytes_at_resume;
         if (job.cursor.finished) {
+            // Versions repaired in a page that a crash cut short are not
+            // counted again on resume (they no longer name the drive).
+            job.status.pieces_done = std::max(job.status.pieces_done, job.status.pieces_total);
+            job.status.bytes_done = std::max(job.status.bytes_done, job.status.bytes_total);
             job.status.state = "done";
             job.status.ended_ms = now_ms();
             job.status.eta_seconds = 0;

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+"""Repairs on a node of five drives (EC2+1 by default, THREECOPIES by storage
+class): a GET that finds pieces missing queues a repair that restores them;
+the scrubber finds bit-flipped and deleted pieces and restores them; a drive
+replaced by an empty directory is rebuilt at the next start, with progress on
+the admin endpoint, and the rebuild resumes after kill -9; a drive declared
+lost through the admin endpoint is rebuilt onto the others. After each, every
+chunk has its full count of pieces again (counted on disk) and every object
+reads back bit-exact."""
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+
+ARGS = None
+CHUNK = 64 << 10      # EC2+1: a group holds 128 KiB, in three 64 KiB fragment files
+SEGMENT = 16 << 10
+BUCKET = "cared"
+DRIVES = 5
+WAIT = 120            # seconds for a background job (qemu is slow)
+
+
+def pattern(size, seed):
+    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
+    return (block * (size // len(block) + 1))[:size]
+
+
+def groups(size, unit):
+    return (size + unit - 1) // unit
+
+
+# key -> (size, storage class, pieces per chunk, content bytes per chunk)
+OBJECTS = {}
+for i in range(24):
+    OBJECTS["ec-%02d" % i] = (200_000 + 1000 * i, "STANDARD", 3, 2 * CHUNK)
+for i in range(4):
+    OBJECTS["copies-%d" % i] = (150_000 + i, "THREECOPIES", 3, CHUNK)
+OBJECTS["read-me"] = (300_000, "STANDARD", 3, 2 * CHUNK)
+EXPECTED_PIECES = sum(pieces * groups(size, unit) for size, _, pieces, unit in OBJECTS.values())
+
+
+def fragment_index(path):
+    with open(path, "rb") as f:
+        return f.read(67)[66]  # docs/chunk-format.md: the header's fragment index
+
+
+def header_names(path, key):
+    with open(path, "rb") as f:
+        return key.encode() in f.read(4096)
+
+
+class Repair(unittest.TestCase):
+    """One node, restarted between tests with other settings; the tests run
+    in name order and each starts from the full redundancy the one before
+    restored."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = os.path.join(ARGS.workdir, "repair")
+        cls.drives = [os.path.join(cls.workdir, "d%d" % i) for i in range(DRIVES)]
+        cls.daemon = None
+        cls.start(cls.drives, repair="on", scrub_rate="0")
+        cls.s3.create_bucket(Bucket=BUCKET)
+        for key, (size, storage_class, _, _) in OBJECTS.items():
+            cls.s3.put_object(Bucket=BUCKET, Key=key, Body=pattern(size, key), StorageClass=storage_class)
+
+    @classmethod
+    def start(cls, drives, **settings):
+        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
+                        SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_EC_SEGMENT_SIZE=str(SEGMENT),
+                        SHOAL_STORAGE_DEFAULT_POLICY="EC2+1", SHOAL_S3_MIN_PART_SIZE=str(CHUNK))
+        for name, value in settings.items():
+            env["SHOAL_STORAGE_" + name.upper()] = value
+        cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=drives, env=env, data_dir=cls.workdir)
+        cls.daemon.wait_listening()
+        cls.s3 = s3_client(cls.daemon.endpoint)
+
+    @classmethod
+    def stop(cls, kill=False):
+        if kill:
+            cls.daemon.kill()
+        else:
+            code = cls.daemon.stop()
+            if code != 0:
+                raise AssertionError("shoald exited with %d:\n%s" % (code, cls.daemon.log()))
+        cls.daemon.close()
+        cls.daemon = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.daemon is not None:
+            cls.stop()
+
+    def admin(self, method="GET", path="drives"):
+        empty = hashlib.sha256(b"").hexdigest()
+        out = subprocess.run(["curl", "-s", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3",
+                              "--user", "%s:%s" % (ROOT_USER, ROOT_PASSWORD),
+                              "-H", "x-amz-content-sha256: " + empty,
+                              self.daemon.endpoint + "/_shoal/" + path],
+                             capture_output=True, check=True, timeout=60).stdout
+        return ET.fromstring(out)
+
+    def wait_for(self, what, predicate):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.2)
+        self.fail("timed out waiting for %s; log:\n%s" % (what, self.daemon.log()[-5000:]))
+
+    def assert_full_redundancy(self, drives=None):
+        # Per object, for a useful message when a piece is missing.
+        files = chunk_files_on(drives or self.drives)
+        short = {}
+        for key, (size, _, pieces, unit) in OBJECTS.items():
+            found = sum(1 for p in files if header_names(p, key))
+            if found != pieces * groups(size, unit):
+                short[key] = (found, pieces * groups(size, unit))
+        said = [line for line in self.daemon.log().splitlines() if any(key in line for key in short)]
+        self.assertEqual(len(files), EXPECTED_PIECES,
+                         "pieces per object (found, wanted): %s; the log on them:\n%s" % (short, "\n".join(said)))
+
+    def pieces_on_disk(self, drives=None):
+        return len(chunk_files_on(drives or self.drives))
+
+    def check_objects(self):
+        for key, (size, _, _, _) in OBJECTS.items():
+            body = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+            self.assertEqual(hashlib.md5(body).hexdigest(), hashlib.md5(pattern(size, key)).hexdigest(), key)
+            part = self.s3.get_object(Bucket=BUCKET, Key=key, Range="bytes=70000-140000")["Body"].read()
+            self.assertEqual(part, pattern(size, key)[70000:140001], key)
+
+    def test_1_a_read_that_finds_damage_queues_its_repair(self):
+        self.assertEqual(self.pieces_on_disk(), EXPECTED_PIECES)
+        # read-me's data fragments on the drive holding most of them (one
+        # drive holds at most one piece of each chunk, and EC2+1 survives one
+        # loss; a healthy read never touches parity, so only lost data
+        # fragments are noticed by a read).
+        on = [[p for p in chunk_files_on([d]) if header_names(p, "read-me") and fragment_index(p) < 2]
+              for d in self.drives]
+        gone = max(on, key=len)
+        self.assertGreaterEqual(len(gone), 1)
+        for path in gone:
+            os.remove(path)
+        # The read is served by decoding, and the version queued for repair.
+        body = self.s3.get_object(Bucket=BUCKET, Key="read-me")["Body"].read()
+        self.assertEqual(body, pattern(OBJECTS["read-me"][0], "read-me"))
+        self.wait_for("the repair of read-me", lambda: self.pieces_on_disk() == EXPECTED_PIECES)
+        self.assertIn("object repaired", self.daemon.log())
+        self.check_objects()
+
+    def test_2_scrub_restores_flipped_and_deleted_pieces(self):
+        self.stop()
+        # Every piece on d0 gets a flipped byte (its block check fails), and
+        # d1 loses three copies (of chunks with three: one is left).
+        for path in chunk_files_on([self.drives[0]]):
+            with open(path, "r+b") as f:
+                f.seek(os.path.getsize(path) // 2)
+                byte = f.read(1)
+                f.seek(-1, os.SEEK_CUR)
+                f.write(bytes([byte[0] ^ 0x01]))
+        copies = [p for p in chunk_files_on([self.drives[1]]) if header_names(p, "THREECOPIES")][:3]
+        self.assertEqual(len(copies), 3)
+        for path in copies:
+            os.remove(path)
+        self.start(self.drives, repair="on", scrub_rate=str(64 << 20), scrub_interval="1s")
+        # A pass that repairs, then a pass that finds nothing left to do.
+        def clean_pass():
+            scrub = self.admin().find("Scrub")
+            return (int(scrub.findtext("Passes")) >= 2 and scrub.findtext("Running") == "false"
+                    and scrub.findtext("PiecesRebuilt") == "0" and scrub.findtext("Unrecoverable") == "0")
+        self.wait_for("a clean scrub pass", clean_pass)
+        self.assertIn("scrub pass done", self.daemon.log())
+        self.assertGreaterEqual(len(re.findall("object repaired", self.daemon.log())), 3)
+        self.assert_full_redundancy()
+        self.check_objects()
+
+    def test_3_a_replaced_drive_is_rebuilt_and_the_rebuild_resumes_after_kill(self):
+        self.stop()
+        held = self.pieces_on_disk([self.drives[2]])
+        self.assertGreater(held, 10)
+        shutil.rmtree(self.drives[2])
+        os.mkdir(self.drives[2])  # an empty directory in its place: a new drive
+        # Slow enough to be caught half way (about 3 MiB at 256 KiB/s).
+        self.start(self.drives, repair="on", scrub_rate="0", rebuild_rate=str(256 << 10))
+        self.daemon.wait_for_line("drive replaced: rebuilding the chunks it held")
+
+        def under_way():
+            rebuild = self.admin().find("Rebuild")
+            return rebuild is not None and rebuild.findtext("State") == "rebuilding" and \
+                0 < int(rebuild.findtext("PiecesDone")) < int(rebuild.findtext("PiecesTotal"))
+        self.wait_for("the rebuild under way", under_way)
+        rebuild = self.admin().find("Rebuild")
+        self.assertEqual(int(rebuild.findtext("PiecesTotal")), held)
+        self.assertIsNotNone(rebuild.find("EtaSeconds"))
+        self.stop(kill=True)
+
+        self.start(self.drives, repair="on", scrub_rate="0")
+        resumed = self.daemon.wait_for_line(r"rebuild resumed .*pieces_done=(\d+)")
+        self.assertGreater(int(resumed.group(1)), 0)
+        self.wait_for("the rebuild's end", lambda: self.admin().find("Rebuild").findtext("State") == "done")
+        rebuild = self.admin().find("Rebuild")
+        self.assertEqual(rebuild.findtext("Percent"), "100")
+        self.assertEqual(rebuild.findtext("Unrecoverable"), "0")
+        self.assert_full_redundancy()
+        self.check_objects()
+
+    def test_4_a_drive_declared_lost_is_rebuilt_on_the_others(self):
+        ids = {d.findtext("Path"): d.findtext("Id") for d in self.admin().findall("Drive")}
+        lost_id = ids[self.drives[4]]
+        # An attached drive cannot be declared lost.
+        refused = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                                  "--aws-sigv4", "aws:amz:us-east-1:s3",
+                                  "--user", "%s:%s" % (ROOT_USER, ROOT_PASSWORD),
+                                  "-H", "x-amz-content-sha256: " + hashlib.sha256(b"").hexdigest(),
+                                  self.daemon.endpoint + "/_shoal/drives/%s?rebuild=" % lost_id],
+                                 capture_output=True, check=True, timeout=60).stdout
+        self.assertEqual(refused, b"409")
+        self.stop()
+        remaining = self.drives[:4]
+        self.start(remaining, repair="on", scrub_rate="0")
+        # ("rebuild=": curl 7.88 signs a bare "rebuild" unlike the S3 clients.)
+        started = self.admin("POST", "drives/%s?rebuild=" % lost_id)
+        self.assertEqual(started.find("Rebuild").findtext("Drive"), lost_id)
+        self.wait_for("the rebuild's end", lambda: any(
+            r.findtext("Drive") == lost_id and r.findtext("State") == "done" for r in self.admin().findall("Rebuild")))
+        self.assert_full_redundancy(remaining)
+        self.check_objects()
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shoald", required=True)
+    parser.add_argument("--emulator", default="")
+    parser.add_argument("--workdir", default=None)
+    ARGS, rest = parser.parse_known_args()
+    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-repair-")
+
+
+if __name__ == "__main__":
+    main()
