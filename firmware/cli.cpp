@@ -1,5 +1,6 @@
 #include "firmware/cli.hpp"
 
+#include "firmware/admin_command.hpp"
 #include "firmware/config.hpp"
 
 namespace shoal::firmware {
@@ -28,6 +29,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     if (verb == "version" || verb == "--version") {
         if (args.size() > 1) throw UsageError("'version' takes no arguments");
         line.command = Command::version;
+        return line;
+    }
+    if (verb == "admin") {
+        line.command = Command::admin;
+        line.admin_args.assign(args.begin() + 1, args.end());
         return line;
     }
     if (verb != "server") throw UsageError("unknown command '" + verb + "'");
@@ -73,7 +79,8 @@ std::string usage_text() {
            "\n"
            "Usage:\n"
            "  shoald server [OPTIONS] [DIR...]   serve S3, storing data in DIR... (one per drive)\n"
-           "  shoald version                    print version, revision, target and build type\n"
+           "  shoald version                    print version, revision, target and build type\n" +
+           admin_usage_text() +
            "  shoald --help                     print this help\n"
            "\n"
            "Server options (each also settable in the config file or environment):\n"

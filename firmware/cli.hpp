@@ -9,12 +9,13 @@
 
 namespace shoal::firmware {
 
-enum class Command { server, version, help };
+enum class Command { server, admin, version, help };
 
 struct CommandLine {
     Command command = Command::help;
     std::optional<std::string> config_file;                  // --config FILE
     std::vector<std::pair<std::string, std::string>> flags;  // setting key -> value
+    std::vector<std::string> admin_args;                     // after "admin" (admin_command.hpp parses them)
 };
 
 class UsageError : public std::runtime_error {

@@ -66,22 +66,28 @@ std::optional<RootCredentials> root_credentials_from_environment(const std::map<
     return RootCredentials{*user, *password, RootCredentials::Source::environment};
 }
 
-RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive) {
+std::optional<RootCredentials> read_stored_root_credentials(const std::filesystem::path& drive) {
     const std::filesystem::path file = drive / kRootCredentialsFile;
     std::ifstream in(file);
-    if (in) {
-        RootCredentials stored;
-        std::getline(in, stored.access_key);
-        std::getline(in, stored.secret_key);
-        stored.source = RootCredentials::Source::stored;
-        try {
-            check(stored.access_key, stored.secret_key, file.string());
-        } catch (const ConfigError& e) {
-            throw std::runtime_error("root credentials file " + file.string() + " is damaged: " + e.what());
-        }
-        return stored;
+    if (!in) {
+        if (errno == ENOENT) return std::nullopt;
+        throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
     }
-    if (errno != ENOENT) throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
+    RootCredentials stored;
+    std::getline(in, stored.access_key);
+    std::getline(in, stored.secret_key);
+    stored.source = RootCredentials::Source::stored;
+    try {
+        check(stored.access_key, stored.secret_key, file.string());
+    } catch (const ConfigError& e) {
+        throw std::runtime_error("root credentials file " + file.string() + " is damaged: " + e.what());
+    }
+    return stored;
+}
+
+RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive) {
+    const std::filesystem::path file = drive / kRootCredentialsFile;
+    if (auto stored = read_stored_root_credentials(drive)) return *stored;
 
     RootCredentials made;
     made.access_key = random_text(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");

@@ -25,6 +25,10 @@ struct RootCredentials {
 // (access key 3-128 characters of A-Z a-z 0-9 . _ -, secret at least 8).
 std::optional<RootCredentials> root_credentials_from_environment(const std::map<std::string, std::string>& env);
 
+// Reads the stored pair under `drive`; nullopt if there is none. Throws
+// std::runtime_error naming the file when it cannot be read or is damaged.
+std::optional<RootCredentials> read_stored_root_credentials(const std::filesystem::path& drive);
+
 // Reads the stored pair under `drive`, creating it if absent. Throws
 // std::runtime_error naming the file on failure.
 RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive);

@@ -14,6 +14,7 @@
 #include "firmware/cli.hpp"
 #include "firmware/config.hpp"
 #include "firmware/credentials.hpp"
+#include "firmware/admin_command.hpp"
 #include "firmware/server_command.hpp"
 #include "firmware/version.hpp"
 
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
         case Command::version:
             std::cout << version_text();
             return 0;
+        case Command::admin:
+            return run_admin(line.admin_args, read_environment());
         case Command::server:
             break;
     }

@@ -16,7 +16,11 @@ WalkPage next_versions(const meta::Store& store, const WalkCursor& cursor, std::
     // Up to `max` entries looked at (delete markers count, so that a page
     // of markers cannot make one call walk the whole bucket).
     std::size_t looked = 0;
-    while (b < buckets.size() && looked < max) {
+    while (looked < max) {
+        if (b >= buckets.size()) {  // past the last bucket (or none at all)
+            page.next = WalkCursor{"", "", "", true};
+            break;
+        }
         meta::VersionsQuery query;
         query.key_marker = page.next.key;
         query.version_id_marker = page.next.version_id;
@@ -31,7 +35,7 @@ WalkPage next_versions(const meta::Store& store, const WalkCursor& cursor, std::
         }
         if (listed.truncated) break;
         ++b;  // this bucket is done: the next one from its start
-        page.next = b < buckets.size() ? WalkCursor{buckets[b].name, "", "", false} : WalkCursor{"", "", "", true};
+        if (b < buckets.size()) page.next = WalkCursor{buckets[b].name, "", "", false};
     }
     return page;
 }

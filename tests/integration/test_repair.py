@@ -108,6 +108,13 @@ class Repair(unittest.TestCase):
                              capture_output=True, check=True, timeout=60).stdout
         return ET.fromstring(out)
 
+    def shoald_admin(self, *args):
+        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
+        done = subprocess.run(self.daemon.command("admin", *args, "--endpoint", self.daemon.endpoint),
+                              env=env, capture_output=True, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return done.stdout.decode()
+
     def wait_for(self, what, predicate):
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
@@ -228,11 +235,16 @@ class Repair(unittest.TestCase):
         self.stop()
         remaining = self.drives[:4]
         self.start(remaining, repair="on", scrub_rate="0")
-        # ("rebuild=": curl 7.88 signs a bare "rebuild" unlike the S3 clients.)
-        started = self.admin("POST", "drives/%s?rebuild=" % lost_id)
-        self.assertEqual(started.find("Rebuild").findtext("Drive"), lost_id)
+        # With the command line, which signs like the S3 clients.
+        started = self.shoald_admin("rebuild", lost_id)
+        self.assertIn("rebuild of drive %s: counting" % lost_id, started)
         self.wait_for("the rebuild's end", lambda: any(
             r.findtext("Drive") == lost_id and r.findtext("State") == "done" for r in self.admin().findall("Rebuild")))
+        table = self.shoald_admin("drives")
+        self.assertIn("rebuild of drive %s: done" % lost_id, table)
+        for path in remaining:
+            self.assertIn(path, table)
+        self.assertNotIn(self.drives[4], table)
         self.assert_full_redundancy(remaining)
         self.check_objects()
 

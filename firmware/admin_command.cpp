@@ -1,0 +1,225 @@
+#include "firmware/admin_command.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+
+#include <pugixml.hpp>
+
+#include "core/auth/signer.hpp"
+#include "core/hash/sha256.hpp"
+#include "core/http/blocking_client.hpp"
+#include "firmware/config.hpp"
+#include "firmware/credentials.hpp"
+
+namespace shoal::firmware {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr auto kTimeout = std::chrono::seconds(30);
+// SHA-256 of an empty body: what an admin request without a body signs.
+constexpr const char* kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+struct Options {
+    std::string verb;
+    std::vector<std::string> operands;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 9000;
+    std::string region = "us-east-1";
+    std::string data = "shoal-data";
+    bool xml = false;
+};
+
+class Usage : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+void parse_endpoint(const std::string& url, Options& o) {
+    constexpr std::string_view kScheme = "http://";
+    if (url.rfind(kScheme, 0) != 0) throw Usage("--endpoint: expected http://HOST:PORT, got " + url);
+    std::string rest = url.substr(kScheme.size());
+    while (!rest.empty() && rest.back() == '/') rest.pop_back();
+    const std::size_t colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0) throw Usage("--endpoint: expected http://HOST:PORT, got " + url);
+    unsigned port = 0;
+    const std::string digits = rest.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
+        throw Usage("--endpoint: bad port in " + url);
+    }
+    o.host = rest.substr(0, colon);
+    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
+    o.port = static_cast<std::uint16_t>(port);
+}
+
+Options parse(const std::vector<std::string>& args) {
+    Options o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw Usage("option '" + arg + "' needs a value");
+            return args[++i];
+        };
+        if (arg == "--endpoint") {
+            parse_endpoint(value(), o);
+        } else if (arg == "--region") {
+            o.region = value();
+        } else if (arg == "--data") {
+            o.data = value();
+        } else if (arg == "--xml") {
+            o.xml = true;
+        } else if (arg.rfind("--", 0) == 0) {
+            throw Usage("unknown option '" + arg + "'");
+        } else if (o.verb.empty()) {
+            o.verb = arg;
+        } else {
+            o.operands.push_back(arg);
+        }
+    }
+    if (o.verb == "drives" && o.operands.empty()) return o;
+    if (o.verb == "rebuild" && o.operands.size() == 1) return o;
+    throw Usage(o.verb.empty() ? "which admin command?" : "bad arguments for 'admin " + o.verb + "'");
+}
+
+auth::Credentials credentials(const Options& o, const std::map<std::string, std::string>& environment) {
+    if (auto root = root_credentials_from_environment(environment)) return {root->access_key, root->secret_key};
+    if (auto stored = read_stored_root_credentials(o.data)) return {stored->access_key, stored->secret_key};
+    throw std::runtime_error("no root credentials: set SHOAL_ROOT_USER and SHOAL_ROOT_PASSWORD, or give --data with "
+                             "the node's first drive (it holds " + std::string(kRootCredentialsFile) + ")");
+}
+
+http::ClientResponse call(const Options& o, const auth::Credentials& creds, const std::string& method,
+                          const std::string& target) {
+    http::Request request;
+    request.method = method;
+    request.target = target;
+    const std::string host = (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
+                             std::to_string(o.port);
+    request.headers.push_back({"Host", host});
+    auth::SigningParams params;
+    params.credentials = creds;
+    params.region = o.region;
+    params.time = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    auth::sign_request(request, params, kEmptySha256);
+    http::ClientResponse response = http::send_request(o.host, o.port, request, "", kTimeout);
+    if (response.status >= 300) {
+        pugi::xml_document doc;
+        std::string message = response.body;
+        if (doc.load_string(response.body.c_str())) {
+            message = std::string(doc.child("Error").child_value("Code")) + ": " +
+                      doc.child("Error").child_value("Message");
+        }
+        throw std::runtime_error(method + " " + target + ": HTTP " + std::to_string(response.status) + ": " + message);
+    }
+    return response;
+}
+
+std::string bytes_text(std::uint64_t n) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(n);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        ++unit;
+    }
+    char out[32];
+    std::snprintf(out, sizeof out, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return out;
+}
+
+std::uint64_t number(const pugi::xml_node& node, const char* name) {
+    return std::strtoull(node.child_value(name), nullptr, 10);
+}
+
+void print_rebuild(const pugi::xml_node& r) {
+    std::cout << "rebuild of drive " << r.child_value("Drive") << ": " << r.child_value("State") << ", "
+              << r.child_value("PiecesDone") << " of " << r.child_value("PiecesTotal") << " pieces ("
+              << r.child_value("Percent") << " %, " << bytes_text(number(r, "BytesDone")) << " of "
+              << bytes_text(number(r, "BytesTotal")) << ")";
+    if (r.child("EtaSeconds") && std::string(r.child_value("State")) != "done") {
+        std::cout << ", about " << r.child_value("EtaSeconds") << " s left";
+    }
+    std::cout << "; rebuilt " << r.child_value("PiecesRebuilt") << ", unrecoverable " << r.child_value("Unrecoverable")
+              << ", short of policy " << r.child_value("ShortOfPolicy") << "\n";
+}
+
+void print_drives(const std::string& body) {
+    pugi::xml_document doc;
+    if (!doc.load_string(body.c_str())) throw std::runtime_error("the node's answer is not XML");
+    const pugi::xml_node drives = doc.child("Drives");
+    std::cout << "default policy " << drives.child_value("DefaultPolicy") << "; repairs "
+              << (std::string(drives.child_value("Repair")) == "false" ? "off" : "on") << "\n\n";
+    std::printf("%-16s %5s %10s %10s %5s %-6s %s\n", "DRIVE", "SCORE", "FREE", "TOTAL", "LOAD", "STATE", "PATH (WHY)");
+    for (const pugi::xml_node d : drives.children("Drive")) {
+        std::printf("%-16s %5s %10s %10s %4s%% %-6s %s (%s)\n", d.child_value("Id"), d.child_value("WriteScore"),
+                    bytes_text(number(d, "FreeBytes")).c_str(), bytes_text(number(d, "TotalBytes")).c_str(),
+                    d.child_value("IoLoadPercent"),
+                    std::string(d.child_value("Failed")) == "true" ? "failed" : "ok", d.child_value("Path"),
+                    d.child_value("Why"));
+    }
+    std::fflush(stdout);
+    if (const pugi::xml_node s = drives.child("Scrub")) {
+        std::cout << "\nscrub: ";
+        if (std::string(s.child_value("Enabled")) != "true") {
+            std::cout << "off\n";
+        } else {
+            std::cout << s.child_value("Passes") << " passes done, "
+                      << (std::string(s.child_value("Running")) == "true"
+                              ? std::string("a pass under way at ") + s.child_value("Position")
+                              : std::string("idle"))
+                      << "; this pass: " << s.child_value("Versions") << " versions, "
+                      << bytes_text(number(s, "BytesRead")) << " read, " << s.child_value("PiecesRebuilt")
+                      << " pieces rebuilt, " << s.child_value("Unrecoverable") << " unrecoverable\n";
+        }
+    }
+    for (const pugi::xml_node r : drives.children("Rebuild")) print_rebuild(r);
+}
+
+}  // namespace
+
+std::string admin_usage_text() {
+    return "  shoald admin drives [--xml]        drive scores, scrub and rebuilds of a running node\n"
+           "  shoald admin rebuild DRIVE_ID      declare a detached drive lost and rebuild its chunks\n"
+           "      admin options: --endpoint URL (http://127.0.0.1:9000), --region NAME, --data DIR\n"
+           "      (credentials: SHOAL_ROOT_USER/SHOAL_ROOT_PASSWORD, else DIR/.shoal-root-credentials)\n";
+}
+
+int run_admin(const std::vector<std::string>& args, const std::map<std::string, std::string>& environment) {
+    Options options;
+    try {
+        options = parse(args);
+    } catch (const Usage& e) {
+        std::cerr << "shoald admin: " << e.what() << "\nRun 'shoald --help' for usage.\n";
+        return kExitUsage;
+    }
+    try {
+        const auth::Credentials creds = credentials(options, environment);
+        if (options.verb == "drives") {
+            const http::ClientResponse r = call(options, creds, "GET", "/_shoal/drives");
+            if (options.xml) {
+                std::cout << r.body << "\n";
+            } else {
+                print_drives(r.body);
+            }
+            return 0;
+        }
+        const http::ClientResponse r =
+            call(options, creds, "POST", "/_shoal/drives/" + options.operands[0] + "?rebuild=");
+        pugi::xml_document doc;
+        if (doc.load_string(r.body.c_str())) print_rebuild(doc.child("Rebuilds").child("Rebuild"));
+        return 0;
+    } catch (const ConfigError& e) {
+        std::cerr << "shoald admin: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "shoald admin: " << e.what() << "\n";
+        return kExitFailed;
+    }
+}
+
+}  // namespace shoal::firmware
