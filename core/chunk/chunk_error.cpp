@@ -1,5 +1,7 @@
 #include "core/chunk/chunk_error.hpp"
 
+#include <cerrno>
+
 #include <utility>
 
 namespace shoal::chunk {
@@ -22,10 +24,13 @@ std::string_view to_string(ChunkErrc code) {
         case ChunkErrc::already_exists: return "already exists";
         case ChunkErrc::corrupt: return "corrupt";
         case ChunkErrc::io_error: return "I/O error";
+        case ChunkErrc::no_space: return "no space";
         case ChunkErrc::invalid_argument: return "invalid argument";
     }
     return "unknown";
 }
+
+ChunkErrc io_code(int err) { return err == ENOSPC || err == EDQUOT ? ChunkErrc::no_space : ChunkErrc::io_error; }
 
 ChunkError::ChunkError(ChunkErrc code, std::filesystem::path drive, std::filesystem::path file, std::string object,
                        std::string reason)

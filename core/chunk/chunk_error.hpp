@@ -18,11 +18,16 @@ enum class ChunkErrc {
     not_found,         // no chunk file with that id
     already_exists,    // finish() would replace an existing chunk
     corrupt,           // bad magic/header/checksum, wrong size, misplaced file
-    io_error,          // a system call failed (EIO, ENOSPC, EACCES, ...)
+    io_error,          // a system call failed (EIO, EACCES, ...)
+    no_space,          // the drive is full (ENOSPC, EDQUOT): it may take writes again once freed
     invalid_argument,  // a caller's mistake: range beyond the data, field too long, ...
 };
 
 std::string_view to_string(ChunkErrc code);
+
+// The code for a failed system call's errno: no_space for ENOSPC and EDQUOT,
+// io_error for the rest.
+ChunkErrc io_code(int err);
 
 class ChunkError : public std::runtime_error {
 public:

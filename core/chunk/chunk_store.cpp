@@ -41,7 +41,7 @@ ChunkStore::ChunkStore(std::filesystem::path drive)
       durable_(kFanout + kFanout * kFanout, false) {
     auto make = [&](const std::filesystem::path& dir, const std::filesystem::path& parent) {
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-            throw ChunkError(ChunkErrc::io_error, drive_, dir, {}, "cannot create directory: " + detail::error_text(errno));
+            throw ChunkError(io_code(errno), drive_, dir, {}, "cannot create directory: " + detail::error_text(errno));
         }
         if (const int err = detail::fsync_directory(parent); err != 0) {
             throw ChunkError(ChunkErrc::io_error, drive_, parent, {}, "cannot fsync directory: " + detail::error_text(err));
@@ -61,7 +61,7 @@ void ChunkStore::ensure_durable_directory(const std::filesystem::path& dir, cons
     // an earlier run that may have crashed before syncing), its entry in the
     // parent is only known durable after an fsync of the parent.
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-        throw ChunkError(ChunkErrc::io_error, drive_, dir, {}, "cannot create directory: " + detail::error_text(errno));
+        throw ChunkError(io_code(errno), drive_, dir, {}, "cannot create directory: " + detail::error_text(errno));
     }
     if (const int err = detail::fsync_directory(parent); err != 0) {
         throw ChunkError(ChunkErrc::io_error, drive_, parent, {}, "cannot fsync directory: " + detail::error_text(err));
@@ -93,7 +93,7 @@ ChunkWriter ChunkStore::create(const ChunkId& id, const ChunkOwner& owner, const
     }
     runtime::UniqueFd fd(::open(pending.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) {
-        throw ChunkError(ChunkErrc::io_error, drive_, pending, describe_object(owner),
+        throw ChunkError(io_code(errno), drive_, pending, describe_object(owner),
                          "cannot create pending chunk file: " + detail::error_text(errno));
     }
     // The writer owns the file from here: if the header write fails, its
@@ -104,7 +104,7 @@ ChunkWriter ChunkStore::create(const ChunkId& id, const ChunkOwner& owner, const
     std::string provisional = encode_header(writer.header_);
     ::iovec iov{provisional.data(), provisional.size()};
     if (const int err = detail::writev_all(writer.fd_.get(), &iov, 1); err != 0) {
-        writer.fail(ChunkErrc::io_error, "cannot write header: " + detail::error_text(err));
+        writer.fail(io_code(err), "cannot write header: " + detail::error_text(err));
     }
     return writer;
 }

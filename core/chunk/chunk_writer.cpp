@@ -68,7 +68,7 @@ void ChunkWriter::write_block(const std::uint8_t* data, std::uint32_t length) {
     for (std::size_t i = 0; i < kBlockCheckSize; ++i) check_bytes[i] = static_cast<std::uint8_t>(check >> (8 * i));
     ::iovec iov[2] = {{const_cast<std::uint8_t*>(data), length}, {check_bytes, kBlockCheckSize}};
     if (const int err = detail::writev_all(fd_.get(), iov, 2); err != 0) {
-        fail(ChunkErrc::io_error, "cannot write block " + std::to_string(next_block_) + ": " + detail::error_text(err));
+        fail(io_code(err), "cannot write block " + std::to_string(next_block_) + ": " + detail::error_text(err));
     }
     header_.data_crc32c = hash::crc32c_combine(header_.data_crc32c, plain, length);
     header_.data_length += length;
@@ -116,10 +116,10 @@ ChunkInfo ChunkWriter::finish() {
     // The final header (same length as the provisional one written at creation).
     const std::string header = encode_header(header_);
     if (const int err = detail::pwrite_all(fd_.get(), header.data(), header.size(), 0); err != 0) {
-        fail(ChunkErrc::io_error, "cannot write header: " + detail::error_text(err));
+        fail(io_code(err), "cannot write header: " + detail::error_text(err));
     }
     while (::fdatasync(fd_.get()) != 0) {
-        if (errno != EINTR) fail(ChunkErrc::io_error, "fdatasync failed: " + detail::error_text(errno));
+        if (errno != EINTR) fail(io_code(errno), "fdatasync failed: " + detail::error_text(errno));
     }
     fd_.reset();
 

@@ -126,6 +126,7 @@ void ContentWriter::for_each_piece(const std::function<void(Piece&)>& step) {
             step(piece);
         } catch (const chunk::ChunkError& e) {
             piece.failure = e.what();
+            piece.full = e.code() == chunk::ChunkErrc::no_space;
         }
     }
     std::string failed;  // the drives that failed, for the error
@@ -134,8 +135,13 @@ void ContentWriter::for_each_piece(const std::function<void(Piece&)>& step) {
             ++it;
             continue;
         }
-        // A drive that fails a write takes no more until it is looked at.
-        store_.conscience().report_failure(it->ref.drive, it->failure);
+        // A drive that fails a write takes no more until it is looked at; a
+        // full one, until space is freed.
+        if (it->full) {
+            store_.conscience().report_full(it->ref.drive, it->failure);
+        } else {
+            store_.conscience().report_failure(it->ref.drive, it->failure);
+        }
         store_.log().warn("chunk piece dropped: its drive failed",
                           {{"drive", meta::format_version_id(it->ref.drive)}, {"error", it->failure}});
         failed += (failed.empty() ? "" : "; ") + it->failure;

@@ -78,6 +78,7 @@ private:
         std::optional<chunk::ChunkWriter> writer;
         meta::ChunkRef ref;  // chunk id and length filled when finished
         std::string failure;  // why its drive failed it, if it did
+        bool full = false;    // the failure was the drive being full
     };
     // Runs `step` on every piece of the current chunk, then drops the pieces
     // whose drive failed (reporting them); throws StorageUnavailable when

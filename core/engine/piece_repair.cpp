@@ -39,6 +39,8 @@ private:
     // Opens and checks one piece; nullopt (and the reason in `why`) if bad.
     std::optional<GoodPiece> check_piece(const meta::ChunkRef& ref, std::string& why);
     void copy_from(GoodPiece& source, std::vector<NewPiece>& targets);
+    // A drive failed writing a new piece: the conscience hears of it.
+    void report(std::uint64_t drive, const chunk::ChunkError& e);
     void decode_into(std::vector<GoodPiece>& good, std::vector<NewPiece>& targets, std::uint64_t group_bytes);
 
     ObjectStore& store_;
@@ -84,6 +86,14 @@ std::optional<GoodPiece> GroupRepair::check_piece(const meta::ChunkRef& ref, std
     } catch (const chunk::ChunkError& e) {
         why = e.what();
         return std::nullopt;
+    }
+}
+
+void GroupRepair::report(std::uint64_t drive, const chunk::ChunkError& e) {
+    if (e.code() == chunk::ChunkErrc::no_space) {
+        store_.conscience().report_full(drive, e.what());
+    } else {
+        store_.conscience().report_failure(drive, e.what());
     }
 }
 
@@ -202,7 +212,7 @@ void GroupRepair::run(std::span<const meta::ChunkRef> group) {
             targets[i].writer.emplace(
                 store_.drive(drives[i])->create(chunk::ChunkId::random(), owner, codec));
         } catch (const chunk::ChunkError& e) {
-            store_.conscience().report_failure(drives[i], e.what());
+            report(drives[i], e);
         }
     }
     try {
@@ -218,7 +228,7 @@ void GroupRepair::run(std::span<const meta::ChunkRef> group) {
                 target.ref.chunk_id = info.id.to_string();
                 out_.bytes_written += info.size;
             } catch (const chunk::ChunkError& e) {
-                store_.conscience().report_failure(target.ref.drive, e.what());
+                report(target.ref.drive, e);
             }
         }
     } catch (const std::exception& e) {

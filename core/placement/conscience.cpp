@@ -106,6 +106,16 @@ void Conscience::report_failure(std::uint64_t drive, const std::string& why) {
     }
 }
 
+void Conscience::report_full(std::uint64_t drive, const std::string& why) {
+    std::lock_guard lock(mutex_);
+    for (DriveScore& s : drives_) {
+        if (s.id == drive) {
+            s.write_score = 0;
+            s.why = "full: " + why;
+        }
+    }
+}
+
 std::vector<DriveScore> Conscience::scores() {
     std::lock_guard lock(mutex_);
     return drives_;

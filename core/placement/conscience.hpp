@@ -67,8 +67,13 @@ public:
     // drawn (repairs: those already holding a piece of the segment).
     std::vector<std::uint64_t> pick_distinct_for_write(std::size_t count, const std::vector<std::uint64_t>& exclude = {});
 
-    // An I/O error on a drive drops its score to 0 until it is refreshed healthy.
+    // An I/O error on a drive drops its score to 0 for good (failed: until
+    // the node restarts, or a rebuild replaces the drive).
     void report_failure(std::uint64_t drive, const std::string& why);
+    // A write found the drive full: its score drops to 0 at once, and the
+    // next refresh scores it from its free space again (so it takes writes
+    // once space is freed above the floor).
+    void report_full(std::uint64_t drive, const std::string& why);
 
     void refresh();
     std::vector<DriveScore> scores();
