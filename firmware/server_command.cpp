@@ -152,8 +152,8 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     maintenance_options.scrub_interval = config.scrub_interval;
     maintenance_options.rebuild_rate = config.rebuild_rate;
     engine::Maintenance maintenance(objects, maintenance_options);
-    objects.set_damage_handler([&maintenance](std::string bucket, std::string key, std::string version_id) {
-        maintenance.report_damage(std::move(bucket), std::move(key), std::move(version_id));
+    objects.set_damage_handler([&maintenance](engine::DamageReport report) {
+        maintenance.report_damage(std::move(report));
     });
     try {
         maintenance.start();

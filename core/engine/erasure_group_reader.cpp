@@ -28,6 +28,14 @@ bool ErasureGroupReader::degraded() const {
     return std::any_of(failures_.begin(), failures_.end(), [](const std::string& f) { return !f.empty(); });
 }
 
+std::vector<std::string> ErasureGroupReader::bad_chunks() const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < failures_.size(); ++i) {
+        if (!failures_[i].empty() && refs_[i] != nullptr) out.push_back(refs_[i]->chunk_id);
+    }
+    return out;
+}
+
 ErasureGroupReader::Range ErasureGroupReader::range_of(std::uint64_t offset, std::size_t length) const {
     Range r;
     r.segment = offset / layout_.segment_bytes();

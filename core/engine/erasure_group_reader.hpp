@@ -62,6 +62,8 @@ public:
 
     // Whether any fragment was found damaged or absent so far.
     bool degraded() const;
+    // The chunk ids of the fragments found bad so far (absent ones have none).
+    std::vector<std::string> bad_chunks() const;
 
 private:
     struct Range {  // the part of a segment read asks for

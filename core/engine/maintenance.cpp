@@ -163,15 +163,17 @@ RebuildStatus Maintenance::rebuild(std::uint64_t drive) {
     return status;
 }
 
-void Maintenance::report_damage(std::string bucket, std::string key, std::string version_id) {
+void Maintenance::report_damage(DamageReport report) {
     if (!options_.enabled) return;
     {
         std::lock_guard lock(mutex_);
-        const bool queued = std::any_of(damaged_.begin(), damaged_.end(), [&](const Damage& d) {
-            return d.bucket == bucket && d.key == key && d.version_id == version_id;
-        });
-        if (queued || damaged_.size() >= kMaxQueuedDamage) return;  // (scrub finds the rest)
-        damaged_.push_back(Damage{std::move(bucket), std::move(key), std::move(version_id)});
+        const auto now = std::chrono::steady_clock::now();
+        const std::string name = report.bucket + "/" + report.key + "@" + report.version_id;
+        if (const auto it = tried_.find(name); it != tried_.end() && now - it->second < kRetryAfter) return;
+        if (tried_.size() >= kMaxQueuedDamage) tried_.clear();  // bounded; forgetting only allows a retry
+        tried_[name] = now;
+        if (damaged_.size() >= kMaxQueuedDamage) return;  // (scrub finds the rest)
+        damaged_.push_back(std::move(report));
     }
     wake_.notify_all();
 }
@@ -200,7 +202,7 @@ void Maintenance::run() {
     }
     while (!stopping_) {
         if (!damaged_.empty()) {
-            const Damage damage = std::move(damaged_.front());
+            const DamageReport damage = std::move(damaged_.front());
             damaged_.pop_front();
             lock.unlock();
             repair_damage(damage);
@@ -239,7 +241,7 @@ void Maintenance::pace(std::uint64_t rate, std::chrono::steady_clock::time_point
     wake_.wait_until(lock, due, [&] { return stopping_; });
 }
 
-void Maintenance::repair_damage(const Damage& damage) {
+void Maintenance::repair_damage(const DamageReport& damage) {
     std::optional<meta::ObjectVersion> version;
     {
         const meta::Snapshot snapshot = store_.meta().snapshot();
@@ -247,8 +249,11 @@ void Maintenance::repair_damage(const Damage& damage) {
         if (bucket) version = snapshot.catalog().version(*bucket, damage.key, damage.version_id);
     }
     if (!version) return;  // gone meanwhile
+    // The pieces the read found bad are read in full (a block failing its
+    // check may be one of many); the others only checked to be there, of
+    // the right size: the scrub reads them in its turn.
     PieceCheck check;
-    check.verify_data = true;  // the read may have found a damaged block: find every one
+    check.suspect = damage.bad_chunks;
     try {
         repair_version(store_, damage.bucket, *version, check);
     } catch (const std::exception& e) {

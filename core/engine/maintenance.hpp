@@ -28,18 +28,18 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/engine/object_store.hpp"
 #include "core/engine/version_repair.hpp"
 #include "core/engine/version_walk.hpp"
 
 namespace shoal::engine {
-
-class ObjectStore;
 
 struct MaintenanceOptions {
     std::filesystem::path state_dir;                 // where job states are saved (the metadata directory)
@@ -91,18 +91,17 @@ public:
     // under way for it); returns its status.
     RebuildStatus rebuild(std::uint64_t drive);
     // Queues a repair of one version (a read found some of its pieces bad).
-    void report_damage(std::string bucket, std::string key, std::string version_id);
+    // A version tried in the last kRetryAfter is not queued again: a repair
+    // that could not finish (no drive to take a piece) is not retried at
+    // every read; the scrub and rebuilds get to it.
+    void report_damage(DamageReport report);
+    static constexpr std::chrono::minutes kRetryAfter{10};
 
     ScrubStatus scrub_status() const;
     std::vector<RebuildStatus> rebuilds() const;
     const MaintenanceOptions& options() const { return options_; }
 
 private:
-    struct Damage {
-        std::string bucket;
-        std::string key;
-        std::string version_id;
-    };
     struct Rebuild {
         RebuildStatus status;
         WalkCursor cursor;
@@ -112,7 +111,7 @@ private:
     };
 
     void run();
-    void repair_damage(const Damage& damage);
+    void repair_damage(const DamageReport& damage);
     void rebuild_step(std::uint64_t drive);
     void scrub_step();
     bool scrub_due() const;  // with mutex_ held
@@ -128,7 +127,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
-    std::deque<Damage> damaged_;
+    std::deque<DamageReport> damaged_;
+    std::map<std::string, std::chrono::steady_clock::time_point> tried_;  // "bucket/key@version" -> when
     std::vector<Rebuild> rebuilds_;
     ScrubStatus scrub_;
     WalkCursor scrub_cursor_;

@@ -451,12 +451,21 @@ ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& versi
     }
 }
 
-ObjectStore::Reader::~Reader() = default;
+ObjectStore::Reader::~Reader() {
+    note_group_damage();
+    if (bad_chunks_.empty()) return;
+    store_.report_damage(DamageReport{bucket_, version_.key, version_.version_id(), std::move(bad_chunks_)});
+}
 
-void ObjectStore::Reader::report_damage() {
-    if (damage_reported_) return;
-    damage_reported_ = true;
-    store_.report_damage(bucket_, version_);
+void ObjectStore::Reader::note_damage(const std::string& chunk_id) {
+    if (std::find(bad_chunks_.begin(), bad_chunks_.end(), chunk_id) == bad_chunks_.end()) {
+        bad_chunks_.push_back(chunk_id);
+    }
+}
+
+void ObjectStore::Reader::note_group_damage() {
+    if (!group_) return;
+    for (const std::string& id : group_->bad_chunks()) note_damage(id);
 }
 
 asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std::span<char> out) {
@@ -512,7 +521,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read(std::uint64_t offset, std
                     others += std::string(others.empty() ? "" : "; ") + e.what();
                 }
                 if (copies > 1) {
-                    report_damage();
+                    note_damage(chunks[index].chunk_id);
                     store_.log_.warn("chunk copy unreadable, reading another",
                                      {{"key", version_.key}, {"chunk", chunks[index].chunk_id},
                                       {"drive", meta::format_version_id(chunks[index].drive)}, {"error", e.what()}});
@@ -536,6 +545,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read_erasure(std::size_t first
                                                                std::uint64_t in_group, std::size_t length,
                                                                char* out) {
     if (group_index_ != first_index) {
+        note_group_damage();
         group_.reset();
         group_index_ = SIZE_MAX;
         const std::span<const meta::ChunkRef> pieces(version_.chunks.data() + first_index, last_index - first_index);
@@ -547,7 +557,6 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read_erasure(std::size_t first
     if (const std::size_t n = group_->read_if_cached(in_group, length, out); n > 0) co_return n;
     std::size_t n = 0;
     co_await store_.pool().run([&] { n = group_->read(in_group, length, out); });
-    if (group_->degraded()) report_damage();
     co_return n;
 }
 

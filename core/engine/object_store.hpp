@@ -114,6 +114,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// A version a read found damaged: some pieces missing, unreadable or failing
+// their checks (bad_chunks: their chunk ids), the read served from the others.
+struct DamageReport {
+    std::string bucket;
+    std::string key;
+    std::string version_id;
+    std::vector<std::string> bad_chunks;
+};
+
 // One part of a CompleteMultipartUpload request.
 struct CompletedPart {
     std::uint32_t number = 0;
@@ -173,10 +182,10 @@ public:
     // Who hears of versions a read found damaged (served from the other
     // pieces), to repair them: set once, before serving. Called from any
     // thread; must not block.
-    using DamageHandler = std::function<void(std::string bucket, std::string key, std::string version_id)>;
+    using DamageHandler = std::function<void(DamageReport)>;
     void set_damage_handler(DamageHandler handler) { damage_handler_ = std::move(handler); }
-    void report_damage(const std::string& bucket, const meta::ObjectVersion& version) {
-        if (damage_handler_) damage_handler_(bucket, version.key, version.version_id());
+    void report_damage(DamageReport report) {
+        if (damage_handler_) damage_handler_(std::move(report));
     }
 
     // Frees the chunks of versions removed from metadata (after their commit):
@@ -249,6 +258,7 @@ public:
     // Throws StorageUnavailable when the version's policy is unknown to this
     // build (a record from a newer one).
     Reader(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket);
+    // Reports the damage found, if any (ObjectStore::set_damage_handler).
     ~Reader();
     // Reads up to out.size() bytes at `offset`; returns the count (0 at the end).
     asio::awaitable<std::size_t> read(std::uint64_t offset, std::span<char> out);
@@ -259,13 +269,15 @@ private:
     asio::awaitable<std::size_t> read_erasure(std::size_t first_index, std::size_t last_index,
                                               std::uint64_t in_group, std::size_t length, char* out);
 
-    // Tells the store's damage handler, once per reader.
-    void report_damage();
+    // Notes a piece found bad; the reader reports them all when it ends.
+    void note_damage(const std::string& chunk_id);
+    // Notes what the current erasure group found bad.
+    void note_group_damage();
 
     ObjectStore& store_;
     const meta::ObjectVersion& version_;
     const std::string bucket_;
-    bool damage_reported_ = false;
+    std::vector<std::string> bad_chunks_;  // reported to the store's damage handler at the end
     ec::StoragePolicy policy_;
     // Erasure coding: the group last read (by its first ref's index).
     std::size_t group_index_ = SIZE_MAX;

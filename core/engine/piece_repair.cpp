@@ -78,7 +78,9 @@ std::optional<GoodPiece> GroupRepair::check_piece(const meta::ChunkRef& ref, std
             why = "the file holds " + std::to_string(reader.size()) + " bytes, not " + std::to_string(expected);
             return std::nullopt;
         }
-        if (check_.verify_data) {
+        const bool suspect =
+            std::find(check_.suspect.begin(), check_.suspect.end(), ref.chunk_id) != check_.suspect.end();
+        if (check_.verify_data || suspect) {
             reader.verify_all();
             out_.bytes_read += reader.size();
         }
@@ -186,10 +188,6 @@ void GroupRepair::run(std::span<const meta::ChunkRef> group) {
         keep_as_is();
         return;
     }
-    store_.log().warn("rebuilding chunk pieces",
-                      {{"object", object_}, {"offset", first.offset}, {"missing", missing.size()},
-                       {"policy", policy_.to_string()}, {"why", reasons}});
-
     // New pieces go to drives holding no good piece of this chunk (a drive
     // whose piece is merely damaged may take the new one).
     std::vector<std::uint64_t> exclude;
@@ -202,6 +200,13 @@ void GroupRepair::run(std::span<const meta::ChunkRef> group) {
         out_.short_of.push_back(where + ": " + std::to_string(missing.size()) + " pieces to rebuild, " +
                                 std::to_string(drives.size()) + " drives can take them");
     }
+    if (drives.empty()) {  // nowhere to put them: read nothing, try again later
+        keep_as_is();
+        return;
+    }
+    store_.log().warn("rebuilding chunk pieces",
+                      {{"object", object_}, {"offset", first.offset}, {"missing", missing.size()},
+                       {"policy", policy_.to_string()}, {"why", reasons}});
     chunk::ChunkOwner owner = good.front().reader.header().owner;
     std::vector<NewPiece> targets(std::min(drives.size(), missing.size()));
     for (std::size_t i = 0; i < targets.size(); ++i) {

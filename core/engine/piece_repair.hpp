@@ -40,6 +40,7 @@ class ObjectStore;
 
 struct PieceCheck {
     bool verify_data = false;  // read every block of every piece (scrub)
+    std::vector<std::string> suspect;  // chunk ids to read in full even without verify_data (a read found them bad)
     std::function<bool(std::uint64_t drive)> lost;  // pieces on these drives count as gone (rebuild)
 };
 
