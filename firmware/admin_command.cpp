@@ -83,6 +83,7 @@ Options parse(const std::vector<std::string>& args) {
     }
     if (o.verb == "drives" && o.operands.empty()) return o;
     if (o.verb == "rebuild" && o.operands.size() == 1) return o;
+    if (o.verb == "bucket-policy" && (o.operands.size() == 1 || o.operands.size() == 2)) return o;
     throw Usage(o.verb.empty() ? "which admin command?" : "bad arguments for 'admin " + o.verb + "'");
 }
 
@@ -117,6 +118,26 @@ http::ClientResponse call(const Options& o, const auth::Credentials& creds, cons
         throw std::runtime_error(method + " " + target + ": HTTP " + std::to_string(response.status) + ": " + message);
     }
     return response;
+}
+
+// "?policy=EC4+2" with the value percent-encoded ('+' would read as a space).
+std::string percent_encode_query(const std::string& query) {
+    const std::size_t eq = query.find('=');
+    if (eq == std::string::npos) return query;
+    std::string out = query.substr(0, eq + 1);
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char c : query.substr(eq + 1)) {
+        const auto b = static_cast<unsigned char>(c);
+        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_' ||
+            b == '.' || b == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[b >> 4];
+            out += kHex[b & 0xf];
+        }
+    }
+    return out;
 }
 
 std::string bytes_text(std::uint64_t n) {
@@ -185,6 +206,8 @@ void print_drives(const std::string& body) {
 std::string admin_usage_text() {
     return "  shoald admin drives [--xml]        drive scores, scrub and rebuilds of a running node\n"
            "  shoald admin rebuild DRIVE_ID      declare a detached drive lost and rebuild its chunks\n"
+           "  shoald admin bucket-policy BUCKET [POLICY|default]\n"
+           "                                    show or set the storage policy of a bucket's new objects\n"
            "      admin options: --endpoint URL (http://127.0.0.1:9000), --region NAME, --data DIR\n"
            "      (credentials: SHOAL_ROOT_USER/SHOAL_ROOT_PASSWORD, else DIR/.shoal-root-credentials)\n";
 }
@@ -206,6 +229,23 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
             } else {
                 print_drives(r.body);
             }
+            return 0;
+        }
+        if (options.verb == "bucket-policy") {
+            const std::string target = "/_shoal/buckets/" + options.operands[0];
+            std::string query;
+            if (options.operands.size() == 2) {
+                const std::string& policy = options.operands[1];
+                query = "?policy=" + (policy == "default" ? std::string() : policy);
+            }
+            const http::ClientResponse r =
+                call(options, creds, query.empty() ? "GET" : "PUT", target + percent_encode_query(query));
+            pugi::xml_document doc;
+            if (!doc.load_string(r.body.c_str())) throw std::runtime_error("the node's answer is not XML");
+            const pugi::xml_node bucket = doc.child("Bucket");
+            const std::string own = bucket.child_value("Policy");
+            std::cout << bucket.child_value("Name") << ": " << bucket.child_value("EffectivePolicy")
+                      << (own.empty() ? " (the node's default)" : "") << "\n";
             return 0;
         }
         const http::ClientResponse r =

@@ -150,6 +150,24 @@ std::string apply_ec_segment_size(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_small_object_policy(Config& c, const Values& v) {
+    if (v.at(0).empty()) {
+        c.small_object_policy.reset();
+        return {};
+    }
+    const auto policy = ec::StoragePolicy::parse(v.at(0));
+    if (!policy) return "\"\" (no size rule) or a storage policy such as THREECOPIES (docs/data-protection.md)";
+    c.small_object_policy = *policy;
+    return {};
+}
+
+std::string apply_small_object_size(Config& c, const Values& v) {
+    const auto n = parse_uint(v.at(0), std::uint64_t{5} << 30);
+    if (!n) return "a number of bytes from 0 to 5368709120";
+    c.small_object_size = *n;
+    return {};
+}
+
 std::string apply_repair(Config& c, const Values& v) {
     if (v.at(0) == "on") {
         c.repair = true;
@@ -252,6 +270,11 @@ constexpr Setting kSettings[] = {
     {"storage.ec_segment_size", Kind::integer, "1048576",
      "erasure coding: content bytes encoded together; memory per request is about this times (k + m) / k",
      apply_ec_segment_size},
+    {"storage.small_object_policy", Kind::string, "\"\"",
+     "policy for objects of at most storage.small_object_size bytes that would be erasure coded (\"\": none)",
+     apply_small_object_policy},
+    {"storage.small_object_size", Kind::integer, "1048576", "the size rule's threshold (storage.small_object_policy)",
+     apply_small_object_size},
     {"storage.repair", Kind::string, "on",
      "off: damaged or lost chunks are only logged, not repaired, scrubbed or rebuilt (maintenance windows)",
      apply_repair},

@@ -39,6 +39,8 @@ struct Config {
     std::uint64_t chunk_size = 8u << 20;
     ec::StoragePolicy default_policy;  // SINGLE
     std::uint32_t ec_segment_size = 1u << 20;
+    std::optional<ec::StoragePolicy> small_object_policy;  // none: no size rule
+    std::uint64_t small_object_size = 1u << 20;
     bool repair = true;                   // repairs, scrub and rebuilds run
     std::uint64_t scrub_rate = 8u << 20;  // bytes per second; 0: no scrub
     std::chrono::milliseconds scrub_interval{std::chrono::hours(24 * 7)};

@@ -130,11 +130,19 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     engine_options.inline_threshold = config.inline_threshold;
     engine_options.chunk_size = config.chunk_size;
     engine_options.segment_size = config.ec_segment_size;
+    engine_options.small_object_policy = config.small_object_policy;
+    engine_options.small_object_size = config.small_object_size;
     engine_options.default_policy = config.default_policy;
     engine::ObjectStore objects(*metadata, std::move(chunk_drives), conscience, pool, engine_options, log);
     if (const auto why = objects.cannot_write(config.default_policy)) {
         log.error("bad storage.default_policy", {{"error", *why}});
         return 1;
+    }
+    if (config.small_object_policy) {
+        if (const auto why = objects.cannot_write(*config.small_object_policy)) {
+            log.error("bad storage.small_object_policy", {{"error", *why}});
+            return 1;
+        }
     }
     // Chunks older than this cannot belong to a write in flight: taken before
     // anything (requests, repairs, rebuilds) writes a chunk, since the orphan

@@ -79,15 +79,40 @@ std::uint64_t ObjectStore::next_seq() {
     return next;
 }
 
-ec::StoragePolicy ObjectStore::policy_for(std::string_view storage_class) const {
+ec::StoragePolicy ObjectStore::policy_for(std::string_view storage_class, std::string_view bucket_policy,
+                                          std::optional<std::uint64_t> size) const {
     ec::StoragePolicy policy = options_.default_policy;
     if (storage_class == "REDUCED_REDUNDANCY") {
         policy = ec::StoragePolicy{};  // SINGLE
     } else if (const auto named = ec::StoragePolicy::parse(storage_class)) {
         policy = *named;
+    } else {
+        if (!bucket_policy.empty()) {
+            const auto of_bucket = ec::StoragePolicy::parse(bucket_policy);
+            if (!of_bucket) throw InvalidPolicy("the bucket's storage policy " + std::string(bucket_policy) + " is not valid");
+            policy = *of_bucket;
+        }
+        if (policy.kind == ec::StoragePolicy::Kind::erasure && options_.small_object_policy && size &&
+            *size <= options_.small_object_size) {
+            policy = *options_.small_object_policy;
+        }
     }
     if (const auto why = cannot_write(policy)) throw InvalidPolicy(*why);
     return policy;
+}
+
+asio::awaitable<void> ObjectStore::set_bucket_policy(std::string bucket, std::optional<ec::StoragePolicy> policy) {
+    if (policy) {
+        if (const auto why = cannot_write(*policy)) throw InvalidPolicy(*why);
+    }
+    const std::string name = policy ? policy->to_string() : std::string();
+    co_await async_commit(meta_, [&](meta::Catalog& catalog) { catalog.set_bucket_policy(bucket, name); });
+}
+
+std::string ObjectStore::bucket_policy(std::string_view bucket) const {
+    const meta::Snapshot snapshot = meta_.snapshot();
+    const auto record = snapshot.catalog().bucket(bucket);
+    return record ? record->policy : std::string();
 }
 
 std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& policy) const {
@@ -163,7 +188,8 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
     version.storage_class = input.storage_class;
     version.headers = std::move(input.headers);
     version.tags = std::move(input.tags);
-    const ec::StoragePolicy policy = policy_for(input.storage_class);
+    const ec::StoragePolicy policy =
+        policy_for(input.storage_class, bucket_policy(input.bucket), input.expected_size);
 
     chunk::ChunkOwner owner;
     owner.bucket = input.bucket;
@@ -284,7 +310,7 @@ asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
     upload.storage_class = input.storage_class;
     // Refuse a class this node cannot honour now, not at the first part; and
     // fix the policy, so that every part is written (and read) the same way.
-    const ec::StoragePolicy policy = policy_for(upload.storage_class);
+    const ec::StoragePolicy policy = policy_for(upload.storage_class, bucket_policy(input.bucket));
     upload.policy = policy.to_string();
     upload.segment_size = segment_size_for(policy);
     upload.headers = input.headers;
@@ -313,7 +339,7 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
             if (const auto why = cannot_write(policy)) throw InvalidPolicy(*why);
         } else {
             // An upload started before policies were fixed per upload.
-            policy = policy_for(upload.storage_class);
+            policy = policy_for(upload.storage_class, bucket_policy(bucket));
             segment_size = segment_size_for(policy);
         }
         meta::check_room(meta_.usage(), kUploadHeadroom);

@@ -56,6 +56,11 @@ struct EngineOptions {
     // Erasure coding: content bytes per segment (each encoded on its own).
     // A chunk group holds about k * chunk_size bytes, a whole number of them.
     std::uint32_t segment_size = 1024 * 1024;
+    // Size-based choice: content known to be at most small_object_size bytes
+    // that would be erasure coded (by the default or its bucket's policy)
+    // gets small_object_policy instead (copies: fewer files, no padding).
+    std::optional<ec::StoragePolicy> small_object_policy;  // none: no size rule
+    std::uint64_t small_object_size = 1024 * 1024;
 };
 
 // A drive as the engine uses it: its persistent id and its chunk store.
@@ -70,6 +75,9 @@ struct PutInput {
     std::vector<std::pair<std::string, std::string>> headers;  // stored, returned on GET/HEAD
     std::vector<std::pair<std::string, std::string>> tags;
     std::string storage_class = "STANDARD";
+    // The content's size when known before it is read (Content-Length): for
+    // the size-based policy choice (EngineOptions::small_object_policy).
+    std::optional<std::uint64_t> expected_size;
     ChecksumAlgorithm checksum = ChecksumAlgorithm::none;
     std::uint64_t max_size = std::uint64_t{5} << 30;
     // Called with the digests once all content is written, before the commit;
@@ -211,12 +219,23 @@ public:
     std::uint64_t next_seq();
 
     // The policy for content stored with `storage_class` (x-amz-storage-class,
-    // checked by the S3 layer): a policy name (THREECOPIES, ...) is that
-    // policy, REDUCED_REDUNDANCY is SINGLE, anything else (STANDARD, none,
-    // the other AWS classes) the default policy. Throws InvalidPolicy for a
-    // policy not implemented yet (erasure coding) or that needs more drives
-    // than this node has.
-    ec::StoragePolicy policy_for(std::string_view storage_class) const;
+    // checked by the S3 layer) in a bucket whose policy is `bucket_policy`
+    // ("" for none), of `size` bytes if known:
+    // - a policy name (THREECOPIES, EC4+2, ...) is that policy, and
+    //   REDUCED_REDUNDANCY is SINGLE;
+    // - anything else (STANDARD, none, the other AWS classes) takes the
+    //   bucket's policy, else the default; and if that is erasure coded and
+    //   the content is known to be small, the small-object policy.
+    // Throws InvalidPolicy for a policy that needs more drives than this node
+    // has (or a bucket policy that no longer parses).
+    ec::StoragePolicy policy_for(std::string_view storage_class, std::string_view bucket_policy = {},
+                                 std::optional<std::uint64_t> size = std::nullopt) const;
+    // The policy of a bucket, "" when it has none (or does not exist).
+    std::string bucket_policy(std::string_view bucket) const;
+    // Sets (or, with nullopt, clears) a bucket's policy: what its new content
+    // is written under unless a request names a policy. Throws InvalidPolicy
+    // when this node cannot honour it, meta::Refused when there is no bucket.
+    asio::awaitable<void> set_bucket_policy(std::string bucket, std::optional<ec::StoragePolicy> policy);
     // Whether this node can write under `policy` (the reason if not).
     std::optional<std::string> cannot_write(const ec::StoragePolicy& policy) const;
     // The EC segment size new content under `policy` gets (0 for copies).

@@ -97,6 +97,12 @@ void Catalog::set_versioning(std::string_view name, Versioning state) {
     txn_.put(tables_.buckets, name, encode(record));
 }
 
+void Catalog::set_bucket_policy(std::string_view name, const std::string& policy) {
+    BucketRecord record = bucket_or_refuse(name);
+    record.policy = policy;
+    txn_.put(tables_.buckets, name, encode(record));
+}
+
 std::optional<ObjectVersion> Catalog::newest(const BucketRecord& bucket, std::string_view key) const {
     SegmentedIterator it(txn_, tables_.versions, bucket.id);
     if (!it.seek(key) || it.key() != key) return std::nullopt;

@@ -130,6 +130,8 @@ public:
     BucketRecord create_bucket(std::string_view name, std::uint64_t now_ms);
     void delete_bucket(std::string_view name);  // refuses unless it holds no versions
     void set_versioning(std::string_view name, Versioning state);
+    // Sets the bucket's storage policy name ("" for the node's default).
+    void set_bucket_policy(std::string_view name, const std::string& policy);
 
     // --- object versions ---
     // A fresh version sequence number: above every earlier one and above now_us * 256.

@@ -7,7 +7,7 @@
 namespace shoal::meta {
 namespace {
 
-constexpr std::uint64_t kBucketFormat = 1;
+constexpr std::uint64_t kBucketFormat = 2;  // 2: the bucket's storage policy
 // Format 2 (object versions and parts): chunk refs carry a piece number and
 // the record its storage policy. Format 3 adds the erasure-coding segment
 // size. Older formats still decode (piece 0, no policy: SINGLE; segment 0).
@@ -148,12 +148,13 @@ std::string encode(const BucketRecord& r) {
     e.u64(r.id);
     e.u64(r.created_ms);
     e.u64(static_cast<std::uint64_t>(r.versioning));
+    e.bytes(r.policy);
     return e.take();
 }
 
 BucketRecord decode_bucket(std::string_view bytes) {
     Decoder d(bytes);
-    check_format(d, kBucketFormat, "bucket");
+    const std::uint64_t format = check_formats(d, 1, kBucketFormat, "bucket");
     BucketRecord r;
     r.name = d.string();
     r.id = d.u64();
@@ -161,6 +162,7 @@ BucketRecord decode_bucket(std::string_view bytes) {
     const std::uint64_t versioning = d.u64();
     if (versioning > 2) throw CorruptRecord("metadata store: bad versioning state");
     r.versioning = static_cast<Versioning>(versioning);
+    if (format >= 2) r.policy = d.string();
     return r;
 }
 

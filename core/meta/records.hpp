@@ -21,6 +21,9 @@ struct BucketRecord {
     std::uint64_t id = 0;          // namespace of its objects
     std::uint64_t created_ms = 0;  // unix time, milliseconds
     Versioning versioning = Versioning::unversioned;
+    // The storage policy (canonical name) of content written to this bucket
+    // without an explicit policy; empty: the node's default.
+    std::string policy;
 };
 
 // Where one piece of an object's data lives. Under a policy of n copies,

@@ -7,11 +7,14 @@
 //                                       and every rebuild with its progress
 //   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
 //                                       pieces it held on the other drives
+//   GET  /_shoal/buckets/<name>         the bucket's storage policy
+//   PUT  /_shoal/buckets/<name>?policy=P sets it (P empty: back to the default)
 //
 // (docs/data-protection.md and docs/operations.md describe both.)
 #include <algorithm>
 
 #include "core/engine/maintenance.hpp"
+#include "core/ec/storage_policy.hpp"
 #include "core/meta/records.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
@@ -21,7 +24,8 @@ namespace shoal::s3 {
 namespace {
 
 constexpr std::string_view kUsage =
-    "unknown administration request: GET /_shoal/drives and POST /_shoal/drives/<id>?rebuild are the ones there are";
+    "unknown administration request: GET /_shoal/drives, POST /_shoal/drives/<id>?rebuild, "
+    "GET /_shoal/buckets/<name> and PUT /_shoal/buckets/<name>?policy=<policy> are the ones there are";
 
 void repair_stats(XmlWriter& xml, const engine::RepairStats& s) {
     xml.element("Versions", s.versions)
@@ -118,6 +122,33 @@ asio::awaitable<void> rebuild_drive(Call& call, std::string_view id_text) {
     co_await call.respond_xml(202, xml.finish());
 }
 
+asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
+    const auto no_such_bucket = [&] {
+        return S3Error(404, "NoSuchBucket", "The specified bucket does not exist: " + bucket);
+    };
+    if (!call.services.objects.meta().snapshot().catalog().bucket(bucket)) throw no_such_bucket();
+    if (call.request().method == "PUT") {
+        const std::string* name = call.target.param("policy");
+        if (name == nullptr) throw S3Error(400, "InvalidRequest", "PUT /_shoal/buckets/<name> needs ?policy=<policy>");
+        std::optional<ec::StoragePolicy> policy;
+        if (!name->empty()) {
+            policy = ec::StoragePolicy::parse(*name);
+            if (!policy) throw S3Error(400, "InvalidStorageClass", "not a storage policy: " + *name);
+        }
+        co_await call.services.objects.set_bucket_policy(bucket, policy);
+    }
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    const auto record = snapshot.catalog().bucket(bucket);
+    if (!record) throw no_such_bucket();  // deleted meanwhile
+    XmlWriter xml("Bucket", false);
+    xml.element("Name", record->name)
+        .element("Policy", record->policy)
+        .element("EffectivePolicy", record->policy.empty()
+                                        ? call.services.objects.options().default_policy.to_string()
+                                        : record->policy);
+    co_await call.respond_xml(200, xml.finish());
+}
+
 }  // namespace
 
 asio::awaitable<void> admin(Call& call) {
@@ -127,6 +158,10 @@ asio::awaitable<void> admin(Call& call) {
     constexpr std::string_view kDrives = "drives/";
     if (key.starts_with(kDrives) && method == "POST" && call.target.has("rebuild")) {
         co_return co_await rebuild_drive(call, std::string_view(key).substr(kDrives.size()));
+    }
+    constexpr std::string_view kBuckets = "buckets/";
+    if (key.starts_with(kBuckets) && key.size() > kBuckets.size() && (method == "GET" || method == "PUT")) {
+        co_return co_await bucket_policy(call, key.substr(kBuckets.size()));
     }
     throw S3Error(400, "InvalidRequest", std::string(kUsage));
 }

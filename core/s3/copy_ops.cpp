@@ -163,6 +163,7 @@ asio::awaitable<void> copy_object(Call& call) {
 
     if (!replace_metadata) input.headers = from.headers;
     if (!replace_tags) input.tags = from.tags;
+    input.expected_size = from.size;
     // The same additional checksum as the source unless the request names one.
     if (const std::string* named = call.header("x-amz-checksum-algorithm")) {
         const auto algorithm = engine::parse_checksum_algorithm(*named);

@@ -192,6 +192,15 @@ asio::awaitable<void> put_object(Call& call) {
     }
 
     engine::PutInput input = put_input_from_request(call);
+    // The content's size, when the request says it before the body (for a
+    // size-based storage policy).
+    const bool streaming = call.auth && call.auth->payload_mode != auth::PayloadMode::sha256 &&
+                           call.auth->payload_mode != auth::PayloadMode::unsigned_payload;
+    if (streaming) {
+        input.expected_size = call.auth->decoded_content_length;
+    } else if (request.framing == http::BodyFraming::content_length) {
+        input.expected_size = request.content_length;
+    }
 
     BodySource source(call.exchange, call.auth ? &*call.auth : nullptr);
     input.verify = digest_verifier(call, input.checksum, source);

@@ -132,3 +132,24 @@ TEST_CASE("erasure-coded versions, parts and uploads keep their segment size", "
     CHECK(legacy.policy.empty());
     CHECK(legacy.segment_size == 0);
 }
+
+TEST_CASE("a bucket keeps its storage policy; format-1 bucket records have none", "[meta]") {
+    BucketRecord b;
+    b.name = "photos";
+    b.id = 7;
+    b.policy = "EC4+2";
+    const BucketRecord back = decode_bucket(encode(b));
+    CHECK(back.name == "photos");
+    CHECK(back.policy == "EC4+2");
+
+    Encoder old;
+    old.u64(1);  // format
+    old.bytes("old");
+    old.u64(3);
+    old.u64(1000);
+    old.u64(1);  // versioning enabled
+    const BucketRecord legacy = decode_bucket(old.take());
+    CHECK(legacy.name == "old");
+    CHECK(legacy.versioning == Versioning::enabled);
+    CHECK(legacy.policy.empty());
+}
