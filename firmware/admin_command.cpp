@@ -84,6 +84,7 @@ Options parse(const std::vector<std::string>& args) {
     if (o.verb == "drives" && o.operands.empty()) return o;
     if (o.verb == "rebuild" && o.operands.size() == 1) return o;
     if (o.verb == "bucket-policy" && (o.operands.size() == 1 || o.operands.size() == 2)) return o;
+    if (o.verb == "attach" && o.operands.size() == 1) return o;
     throw Usage(o.verb.empty() ? "which admin command?" : "bad arguments for 'admin " + o.verb + "'");
 }
 
@@ -206,6 +207,7 @@ void print_drives(const std::string& body) {
 std::string admin_usage_text() {
     return "  shoald admin drives [--xml]        drive scores, scrub and rebuilds of a running node\n"
            "  shoald admin rebuild DRIVE_ID      declare a detached drive lost and rebuild its chunks\n"
+           "  shoald admin attach DIR            attach DIR (absolute; on the node) as a new drive, at once\n"
            "  shoald admin bucket-policy BUCKET [POLICY|default]\n"
            "                                    show or set the storage policy of a bucket's new objects\n"
            "      admin options: --endpoint URL (http://127.0.0.1:9000), --region NAME, --data DIR\n"
@@ -229,6 +231,15 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
             } else {
                 print_drives(r.body);
             }
+            return 0;
+        }
+        if (options.verb == "attach") {
+            const http::ClientResponse r =
+                call(options, creds, "POST", "/_shoal/drives" + percent_encode_query("?attach=" + options.operands[0]));
+            pugi::xml_document doc;
+            if (!doc.load_string(r.body.c_str())) throw std::runtime_error("the node's answer is not XML");
+            std::cout << "attached " << doc.child("Drive").child_value("Path") << " as drive "
+                      << doc.child("Drive").child_value("Id") << "\n";
             return 0;
         }
         if (options.verb == "bucket-policy") {

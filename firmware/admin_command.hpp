@@ -3,6 +3,7 @@
 //
 //   shoald admin drives [--xml]          drive scores, scrub, rebuilds (GET /_shoal/drives)
 //   shoald admin rebuild DRIVE_ID        declare a detached drive lost and rebuild its pieces
+//   shoald admin attach DIR              attach a directory (a new disk) as a drive, at once
 //   shoald admin bucket-policy BUCKET [POLICY|default]   show or set a bucket's storage policy
 //
 // Options: --endpoint URL (default http://127.0.0.1:9000), --region NAME

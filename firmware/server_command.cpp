@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include "core/api/router.hpp"
 #include "core/chunk/chunk_store.hpp"
+#include "core/engine/drive_attach.hpp"
 #include "core/engine/drive_history.hpp"
 #include "core/engine/maintenance.hpp"
 #include "core/engine/object_store.hpp"
@@ -68,6 +70,9 @@ bool drain(runtime::EventLoops& loops, std::chrono::milliseconds grace) {
 
 }  // namespace
 
+// Drives attached while running, remembered for the next start.
+constexpr const char* kAttachedFile = "drives.added";
+
 int run_server(const Config& config, std::optional<RootCredentials> root, log::Logger& log) {
     const BuildInfo& info = build_info();
     log.info("shoald starting", {{"version", info.version}, {"revision", info.revision}, {"target", target_arch()}});
@@ -78,7 +83,20 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     std::unique_ptr<meta::Store> metadata;
     std::filesystem::path meta_dir;
     try {
-        for (const auto& path : config.drives) {
+        // The configured drives, and those attached while running before
+        // (remembered beside the metadata: shoald admin attach).
+        std::vector<std::filesystem::path> paths = config.drives;
+        const std::filesystem::path added_file =
+            (config.metadata_dir.empty() ? config.drives.front() / "meta" : config.metadata_dir) / kAttachedFile;
+        const auto normal = [](const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal(); };
+        for (const std::filesystem::path& added : engine::attached_before(added_file)) {
+            if (std::none_of(paths.begin(), paths.end(), [&](const auto& p) { return normal(p) == normal(added); })) {
+                log.info("drive attached while running before: attaching it again",
+                         {{"path", added.string()}, {"listed_in", added_file.string()}});
+                paths.push_back(added);
+            }
+        }
+        for (const auto& path : paths) {
             drives.push_back(storage::DriveDirectory::open(path));
             const storage::DriveDirectory& drive = drives.back();
             for (const auto& other : chunk_drives) {
@@ -90,7 +108,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
             auto chunks = std::make_unique<chunk::ChunkStore>(drive.path());
             // No writer runs yet: every pending file is a leftover of a crash.
             const std::size_t leftovers = chunks->collect_pending(std::chrono::seconds(0));
-            chunk_drives.push_back(engine::Drive{drive.id(), std::move(chunks)});
+            chunk_drives.push_back(engine::Drive{drive.id(), std::move(chunks), nullptr});
             drive_infos.push_back({drive.id(), drive.path()});
             log.info("drive ready", {{"path", drive.path().string()},
                                      {"id", meta::format_version_id(drive.id())},
@@ -155,6 +173,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     // lost drives, scrub passes. Its jobs are saved beside the metadata.
     engine::MaintenanceOptions maintenance_options;
     maintenance_options.state_dir = meta_dir;
+    maintenance_options.attached_file = meta_dir / kAttachedFile;
     maintenance_options.enabled = config.repair;
     maintenance_options.scrub_rate = config.scrub_rate;
     maintenance_options.scrub_interval = config.scrub_interval;

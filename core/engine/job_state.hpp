@@ -27,6 +27,7 @@ public:
     void set_number(const std::string& name, std::uint64_t value) { values_[name] = std::to_string(value); }
     std::string get(const std::string& name) const;
     std::uint64_t number(const std::string& name) const;  // 0 if absent or not a number
+    const std::map<std::string, std::string>& entries() const { return values_; }
 
     void save(const std::filesystem::path& file) const;
     // nullopt when the file does not exist; throws when it cannot be read.

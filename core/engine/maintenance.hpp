@@ -43,6 +43,7 @@ namespace shoal::engine {
 
 struct MaintenanceOptions {
     std::filesystem::path state_dir;                 // where job states are saved (the metadata directory)
+    std::filesystem::path attached_file;             // drives attached while running (drive_attach.hpp)
     // false: nothing is repaired, scrubbed or rebuilt (damage is only
     // logged; rebuilds wait, saved). For maintenance windows and tests.
     bool enabled = true;

@@ -44,13 +44,30 @@ std::vector<meta::ChunkRef> chunks_of(const std::vector<meta::PartRecord>& parts
 ObjectStore::ObjectStore(meta::Store& meta, std::vector<Drive> drives, placement::Conscience& conscience,
                          runtime::BlockingPool& pool, EngineOptions options, log::Logger& log)
     : meta_(meta),
-      drives_(std::move(drives)),
+      drive_slots_(std::make_unique<Drive[]>(kMaxDrives)),
       conscience_(conscience),
       pool_(pool),
       options_(options),
       log_(log),
       last_seq_(committed_seq(meta)),
-      leases_([this](std::vector<meta::ChunkRef> refs) { reclaim_later(std::move(refs)); }) {}
+      leases_([this](std::vector<meta::ChunkRef> refs) { reclaim_later(std::move(refs)); }) {
+    for (Drive& d : drives) add_drive(std::move(d));
+}
+
+void ObjectStore::add_drive(Drive drive) {
+    std::lock_guard lock(add_drive_mutex_);
+    const std::size_t count = drive_count_.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (drive_slots_[i].id == drive.id) {
+            throw std::runtime_error("drive " + meta::format_version_id(drive.id) + " is already attached");
+        }
+    }
+    if (count == kMaxDrives) {
+        throw std::runtime_error("this node has " + std::to_string(kMaxDrives) + " drives, the most it takes");
+    }
+    drive_slots_[count] = std::move(drive);
+    drive_count_.store(count + 1, std::memory_order_release);  // readers see the slot whole
+}
 
 ObjectStore::~ObjectStore() {
     std::unique_lock lock(reclaim_mutex_);
@@ -120,9 +137,9 @@ std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& po
         return "storage policy " + policy.to_string() + ": this node is a grid of one, its pieces can only be " +
                "apart by drive";
     }
-    if (!ec::fits(policy, drives_.size())) {
+    if (!ec::fits(policy, drives().size())) {
         return "storage policy " + policy.to_string() + " needs " + std::to_string(policy.pieces()) +
-               " drives, this node has " + std::to_string(drives_.size());
+               " drives, this node has " + std::to_string(drives().size());
     }
     return std::nullopt;
 }
@@ -142,7 +159,7 @@ const ec::ReedSolomon& ObjectStore::codec(const ec::StoragePolicy& policy) {
 }
 
 chunk::ChunkStore* ObjectStore::drive(std::uint64_t id) {
-    for (Drive& d : drives_) {
+    for (const Drive& d : drives()) {
         if (d.id == id) return d.chunks.get();
     }
     return nullptr;

@@ -41,6 +41,7 @@
 #include "core/meta/store.hpp"
 #include "core/placement/conscience.hpp"
 #include "core/runtime/blocking_pool.hpp"
+#include "core/storage/drive_directory.hpp"
 
 namespace shoal::engine {
 
@@ -65,8 +66,11 @@ struct EngineOptions {
 
 // A drive as the engine uses it: its persistent id and its chunk store.
 struct Drive {
-    std::uint64_t id;
+    std::uint64_t id = 0;
     std::unique_ptr<chunk::ChunkStore> chunks;
+    // The drive's directory and lock, for drives attached while running
+    // (the ObjectStore then holds the lock); null for the others.
+    std::unique_ptr<storage::DriveDirectory> directory;
 };
 
 struct PutInput {
@@ -207,7 +211,14 @@ public:
     const EngineOptions& options() const { return options_; }
     log::Logger& log() { return log_; }
     chunk::ChunkStore* drive(std::uint64_t id);
-    const std::vector<Drive>& drives() const { return drives_; }
+    // The drives, in the order they were given or attached; stable: drives
+    // are only ever added, never removed or moved, while the store lives.
+    std::span<const Drive> drives() const { return {drive_slots_.get(), drive_count_.load(std::memory_order_acquire)}; }
+    // Adds a drive while running (any thread): readers see it complete or
+    // not at all. Throws std::runtime_error when its id is already here or
+    // kMaxDrives are.
+    void add_drive(Drive drive);
+    static constexpr std::size_t kMaxDrives = 64;
     // Removes chunk files (blocking: call on the pool); failures are logged and
     // left to the orphan collector.
     void remove_chunks(const std::vector<meta::ChunkRef>& refs);
@@ -246,7 +257,11 @@ public:
 
 private:
     meta::Store& meta_;
-    std::vector<Drive> drives_;
+    // kMaxDrives slots, [0, drive_count_) in use: a fixed array, so that a
+    // drive added while requests run never moves the others.
+    std::unique_ptr<Drive[]> drive_slots_;
+    std::atomic<std::size_t> drive_count_{0};
+    std::mutex add_drive_mutex_;
     placement::Conscience& conscience_;
     runtime::BlockingPool& pool_;
     const EngineOptions options_;

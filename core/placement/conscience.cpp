@@ -23,6 +23,19 @@ Conscience::Conscience(std::vector<DriveInfo> drives, ConscienceOptions options)
     refresh_locked();
 }
 
+void Conscience::add_drive(DriveInfo drive) {
+    std::lock_guard lock(mutex_);
+    DriveScore s;
+    s.id = drive.id;
+    s.path = std::move(drive.path);
+    loads_.emplace_back(s.path, options_.diskstats);
+    // Like the drives at start: scored at once from its free space, without
+    // the slow rise, so that it takes new writes right away.
+    s.write_score = 100;
+    drives_.push_back(std::move(s));
+    refresh_locked();
+}
+
 void Conscience::refresh() {
     std::lock_guard lock(mutex_);
     refresh_locked();

@@ -67,6 +67,10 @@ public:
     // drawn (repairs: those already holding a piece of the segment).
     std::vector<std::uint64_t> pick_distinct_for_write(std::size_t count, const std::vector<std::uint64_t>& exclude = {});
 
+    // A drive attached while running: scored at once (no slow rise: an empty
+    // drive takes its share of new writes right away).
+    void add_drive(DriveInfo drive);
+
     // An I/O error on a drive drops its score to 0 for good (failed: until
     // the node restarts, or a rebuild replaces the drive).
     void report_failure(std::uint64_t drive, const std::string& why);

@@ -7,12 +7,14 @@
 //                                       and every rebuild with its progress
 //   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
 //                                       pieces it held on the other drives
+//   POST /_shoal/drives?attach=PATH     attaches the directory PATH as a new drive
 //   GET  /_shoal/buckets/<name>         the bucket's storage policy
 //   PUT  /_shoal/buckets/<name>?policy=P sets it (P empty: back to the default)
 //
 // (docs/data-protection.md and docs/operations.md describe both.)
 #include <algorithm>
 
+#include "core/engine/drive_attach.hpp"
 #include "core/engine/maintenance.hpp"
 #include "core/ec/storage_policy.hpp"
 #include "core/meta/records.hpp"
@@ -25,6 +27,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "unknown administration request: GET /_shoal/drives, POST /_shoal/drives/<id>?rebuild, "
+    "POST /_shoal/drives?attach=<path>, "
     "GET /_shoal/buckets/<name> and PUT /_shoal/buckets/<name>?policy=<policy> are the ones there are";
 
 void repair_stats(XmlWriter& xml, const engine::RepairStats& s) {
@@ -122,6 +125,27 @@ asio::awaitable<void> rebuild_drive(Call& call, std::string_view id_text) {
     co_await call.respond_xml(202, xml.finish());
 }
 
+asio::awaitable<void> attach(Call& call, const std::string& path) {
+    engine::Maintenance* maintenance = call.services.maintenance;
+    if (maintenance == nullptr) throw S3Error(501, "NotImplemented", "this node cannot attach drives");
+    if (path.empty() || path.front() != '/') {
+        throw S3Error(400, "InvalidArgument", "attach=: an absolute directory path, got \"" + path + "\"");
+    }
+    std::uint64_t id = 0;
+    std::string refused;
+    co_await call.services.objects.pool().run([&] {
+        try {
+            id = engine::attach_drive(call.services.objects, path, maintenance->options().attached_file);
+        } catch (const std::exception& e) {
+            refused = e.what();
+        }
+    });
+    if (!refused.empty()) throw S3Error(409, "InvalidRequest", "cannot attach " + path + ": " + refused);
+    XmlWriter xml("Drive", false);
+    xml.element("Id", meta::format_version_id(id)).element("Path", path);
+    co_await call.respond_xml(200, xml.finish());
+}
+
 asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
     const auto no_such_bucket = [&] {
         return S3Error(404, "NoSuchBucket", "The specified bucket does not exist: " + bucket);
@@ -155,6 +179,9 @@ asio::awaitable<void> admin(Call& call) {
     const std::string& method = call.request().method;
     const std::string& key = call.target.key;
     if (key == "drives" && method == "GET") co_return co_await list_drives(call);
+    if (key == "drives" && method == "POST" && call.target.param("attach") != nullptr) {
+        co_return co_await attach(call, *call.target.param("attach"));
+    }
     constexpr std::string_view kDrives = "drives/";
     if (key.starts_with(kDrives) && method == "POST" && call.target.has("rebuild")) {
         co_return co_await rebuild_drive(call, std::string_view(key).substr(kDrives.size()));
