@@ -41,6 +41,37 @@ def s3_client(endpoint, access_key=ROOT_USER, secret_key=ROOT_PASSWORD, attempts
                         config=Config(s3=options, retries={"max_attempts": attempts}, **config))
 
 
+def pattern(size, seed):
+    """`size` bytes of a pattern that differs with `seed` (2 KiB repeats)."""
+    import hashlib
+    block = hashlib.sha256(seed.encode()).digest() * 64
+    return (block * (size // len(block) + 1))[:size]
+
+
+def shoald_admin(daemon, *args):
+    """Runs `shoald admin ARGS --endpoint <daemon>` (through the emulator, if
+    any) with the root credentials; returns (exit status, stdout + stderr)."""
+    env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
+    done = subprocess.run(daemon.command("admin", *args, "--endpoint", daemon.endpoint),
+                          env=env, capture_output=True, timeout=120)
+    return done.returncode, done.stdout.decode() + done.stderr.decode()
+
+
+def main_with_workdir(module_globals, prefix):
+    """The main() of a test module that takes --shoald, --emulator and
+    --workdir: sets the module's ARGS and runs its tests in a new work
+    directory (run_in_workdir)."""
+    import argparse
+    import sys
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shoald", required=True)
+    parser.add_argument("--emulator", default="")
+    parser.add_argument("--workdir", default=None)
+    args, rest = parser.parse_known_args()
+    module_globals["ARGS"] = args
+    run_in_workdir(args, [sys.argv[0]] + rest, prefix)
+
+
 def run_in_workdir(args, argv, prefix):
     """Runs this module's unittest suite with args.workdir replaced by a new
     temporary directory below it (below the system's default when None),

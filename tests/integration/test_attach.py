@@ -4,23 +4,15 @@ new writes at once (pieces land on it; a policy that needed one more drive is
 accepted), nothing already stored moves, and the next start attaches it again
 though the configuration does not list it. Attaching a drive twice, or a
 relative path, is refused."""
-import argparse
-import hashlib
 import os
-import subprocess
-import sys
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client, shoald_admin)
 
 ARGS = None
 CHUNK = 64 << 10
 BUCKET = "growing"
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 class Attach(unittest.TestCase):
@@ -49,10 +41,7 @@ class Attach(unittest.TestCase):
             raise AssertionError("shoald exited with %d" % code)
 
     def admin(self, *args):
-        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
-        done = subprocess.run(self.daemon.command("admin", *args, "--endpoint", self.daemon.endpoint),
-                              env=env, capture_output=True, timeout=120)
-        return done.returncode, done.stdout.decode() + done.stderr.decode()
+        return shoald_admin(self.daemon, *args)
 
     def put(self, key, size, **extra):
         self.bodies[key] = pattern(size, key)
@@ -100,13 +89,7 @@ class Attach(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-attach-")
+    main_with_workdir(globals(), "shoald-attach-")
 
 
 if __name__ == "__main__":

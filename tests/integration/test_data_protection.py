@@ -5,23 +5,17 @@ and by range, after two drives' chunks are damaged and one's then deleted;
 with no readable copy left a GET fails with an error naming the object, never
 with wrong data; x-amz-storage-class picks the policy; deletes remove every
 copy; a default policy the node cannot honour stops the start."""
-import argparse
 import hashlib
 import os
-import sys
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client)
 
 ARGS = None
 CHUNK = 64 << 10          # small chunks: several per object, quick under qemu
 INLINE = 4096             # the default inline threshold: smaller objects live in metadata
 BUCKET = "protected"
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 def chunks_of(size):
@@ -212,13 +206,7 @@ class DefaultPolicy(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-protection-")
+    main_with_workdir(globals(), "shoald-protection-")
 
 
 if __name__ == "__main__":

@@ -6,13 +6,12 @@ range, with a drive unreadable (permissions), then with one drive's fragments
 bit-flipped and another's deleted (m = 2 lost); with three lost a GET fails
 with an error naming the object and the drives, never with wrong data; the
 storage class picks EC2+1/cauchy; deletes remove every fragment."""
-import argparse
 import hashlib
 import os
-import sys
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client)
 
 ARGS = None
 CHUNK = 64 << 10          # the smallest chunk: a group is 4 chunks' worth
@@ -21,11 +20,6 @@ GROUP = 4 * CHUNK         # EC4+2: content bytes per chunk group
 INLINE = 4096
 BUCKET = "coded"
 DRIVES = 6
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 def groups_of(size, group=GROUP):
@@ -179,13 +173,7 @@ class ErasureCoding(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-ec-")
+    main_with_workdir(globals(), "shoald-ec-")
 
 
 if __name__ == "__main__":

@@ -5,15 +5,13 @@ the full drive is dropped and the PUT succeeds on the other two, reading back
 bit-exact; under EC2+1 (quorum 3) the PUT fails with 503 naming the full drive
 and leaves nothing behind; either way the full drive takes writes again once
 space is freed. Needs root (it mounts a tmpfs)."""
-import argparse
-import hashlib
 import os
 import subprocess
-import sys
 import time
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client)
 
 ARGS = None
 CHUNK = 64 << 10
@@ -21,11 +19,6 @@ TMPFS = 80 << 20        # above the conscience's 64 MiB floor, so it takes write
 LEFT = 48 << 10         # free bytes left on it: less than one chunk
 REFRESH = 5.5           # the conscience refreshes scores every 5 s
 BUCKET = "full"
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 def header_has(path, text):
@@ -123,13 +116,7 @@ class FullDrive(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-full-")
+    main_with_workdir(globals(), "shoald-full-")
 
 
 if __name__ == "__main__":

@@ -6,23 +6,15 @@ bucket-policy`, kept across restarts) replaces the default; a policy named in
 x-amz-storage-class beats both; multipart parts follow the bucket; a size
 rule the node cannot honour stops the start. Checked on disk, from the policy
 name each piece's header carries."""
-import argparse
-import hashlib
 import os
-import subprocess
-import sys
 import unittest
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client, shoald_admin)
 
 ARGS = None
 CHUNK = 64 << 10
 SMALL = 100 << 10
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 def header(path):
@@ -58,10 +50,7 @@ class PolicyChoice(unittest.TestCase):
             raise AssertionError("shoald exited with %d" % code)
 
     def admin(self, *args):
-        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
-        done = subprocess.run(self.daemon.command("admin", *args, "--endpoint", self.daemon.endpoint),
-                              env=env, capture_output=True, timeout=120)
-        return done.returncode, done.stdout.decode() + done.stderr.decode()
+        return shoald_admin(self.daemon, *args)
 
     def policies_of(self, key):
         """The policy names in the headers of the key's pieces, one per piece."""
@@ -150,13 +139,7 @@ class PolicyChoice(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-choice-")
+    main_with_workdir(globals(), "shoald-choice-")
 
 
 if __name__ == "__main__":

@@ -7,18 +7,17 @@ the admin endpoint, and the rebuild resumes after kill -9; a drive declared
 lost through the admin endpoint is rebuilt onto the others. After each, every
 chunk has its full count of pieces again (counted on disk) and every object
 reads back bit-exact."""
-import argparse
 import hashlib
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+                           s3_client, shoald_admin)
 
 ARGS = None
 CHUNK = 64 << 10      # EC2+1: a group holds 128 KiB, in three 64 KiB fragment files
@@ -26,11 +25,6 @@ SEGMENT = 16 << 10
 BUCKET = "cared"
 DRIVES = 5
 WAIT = 120            # seconds for a background job (qemu is slow)
-
-
-def pattern(size, seed):
-    block = hashlib.sha256(seed.encode()).digest() * 64  # 2 KiB
-    return (block * (size // len(block) + 1))[:size]
 
 
 def groups(size, unit):
@@ -109,11 +103,9 @@ class Repair(unittest.TestCase):
         return ET.fromstring(out)
 
     def shoald_admin(self, *args):
-        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD)
-        done = subprocess.run(self.daemon.command("admin", *args, "--endpoint", self.daemon.endpoint),
-                              env=env, capture_output=True, timeout=120)
-        self.assertEqual(done.returncode, 0, done.stderr)
-        return done.stdout.decode()
+        code, out = shoald_admin(self.daemon, *args)
+        self.assertEqual(code, 0, out)
+        return out
 
     def wait_for(self, what, predicate):
         deadline = time.monotonic() + WAIT
@@ -250,13 +242,7 @@ class Repair(unittest.TestCase):
 
 
 def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shoald", required=True)
-    parser.add_argument("--emulator", default="")
-    parser.add_argument("--workdir", default=None)
-    ARGS, rest = parser.parse_known_args()
-    run_in_workdir(ARGS, [sys.argv[0]] + rest, "shoald-repair-")
+    main_with_workdir(globals(), "shoald-repair-")
 
 
 if __name__ == "__main__":
