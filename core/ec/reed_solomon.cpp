@@ -81,9 +81,9 @@ ReedSolomon::~ReedSolomon() = default;
 ReedSolomon::ReedSolomon(ReedSolomon&&) noexcept = default;
 ReedSolomon& ReedSolomon::operator=(ReedSolomon&&) noexcept = default;
 
-std::size_t ReedSolomon::alignment() const {
-    return algorithm_ == RsAlgorithm::vandermonde ? kVandermondeAlignment
-                                                   : static_cast<std::size_t>(kWordBits) * kCauchyPacket;
+std::size_t ReedSolomon::alignment_of(RsAlgorithm algorithm) {
+    return algorithm == RsAlgorithm::vandermonde ? kVandermondeAlignment
+                                                  : static_cast<std::size_t>(kWordBits) * kCauchyPacket;
 }
 
 std::size_t ReedSolomon::fragment_size(std::size_t segment_bytes) const {

@@ -66,7 +66,10 @@ public:
     RsAlgorithm algorithm() const { return algorithm_; }
 
     // Every fragment size is a multiple of this.
-    std::size_t alignment() const;
+    std::size_t alignment() const { return alignment_of(algorithm_); }
+    // The same, for a codec of `algorithm`: 16 bytes for Vandermonde, 16 KiB
+    // for Cauchy (its XOR schedule works on w packets of 2 KiB).
+    static std::size_t alignment_of(RsAlgorithm algorithm);
     // The fragment size for a segment of `segment_bytes`: the smallest
     // multiple of alignment() that is at least segment_bytes / k (never 0).
     std::size_t fragment_size(std::size_t segment_bytes) const;

@@ -146,9 +146,15 @@ std::optional<std::string> ObjectStore::cannot_write(const ec::StoragePolicy& po
 
 std::uint32_t ObjectStore::segment_size_for(const ec::StoragePolicy& policy) const {
     if (policy.kind != ec::StoragePolicy::Kind::erasure) return 0;
-    // A group is about k chunks: a segment larger than that would only pad.
-    const std::uint64_t group = options_.chunk_size * static_cast<std::uint64_t>(policy.k);
-    return static_cast<std::uint32_t>(std::min<std::uint64_t>(options_.segment_size, group));
+    // A whole number of k aligned fragments, so that full segments are not
+    // padded (Cauchy aligns fragments to 16 KiB: EC4+2/cauchy segments are
+    // multiples of 64 KiB)...
+    const auto k = static_cast<std::uint64_t>(policy.k);
+    const std::uint64_t unit = k * ec::ReedSolomon::alignment_of(policy.algorithm);
+    const std::uint64_t segment = (options_.segment_size + unit - 1) / unit * unit;
+    // ...and no larger than a group (about k chunks), which would only pad.
+    const std::uint64_t group = options_.chunk_size * k;
+    return static_cast<std::uint32_t>(std::min(segment, group / unit * unit));
 }
 
 const ec::ReedSolomon& ObjectStore::codec(const ec::StoragePolicy& policy) {

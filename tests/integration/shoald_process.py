@@ -57,6 +57,22 @@ def shoald_admin(daemon, *args):
     return done.returncode, done.stdout.decode() + done.stderr.decode()
 
 
+def wait_for_clean_scrub(daemon, timeout=180):
+    """Waits until the daemon's scrub finished a pass that repaired nothing
+    and found nothing unrecoverable, after at least one other pass (the one
+    that repaired); raises AssertionError with the log's end if it does not."""
+    import xml.etree.ElementTree as ET
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code, out = shoald_admin(daemon, "drives", "--xml")
+        scrub = ET.fromstring(out.strip()).find("Scrub") if code == 0 else None
+        if (scrub is not None and int(scrub.findtext("Passes")) >= 2 and scrub.findtext("Running") == "false"
+                and scrub.findtext("PiecesRebuilt") == "0" and scrub.findtext("Unrecoverable") == "0"):
+            return
+        time.sleep(0.3)
+    raise AssertionError("no clean scrub pass in %d s; log:\n%s" % (timeout, daemon.log()[-4000:]))
+
+
 def main_with_workdir(module_globals, prefix):
     """The main() of a test module that takes --shoald, --emulator and
     --workdir: sets the module's ARGS and runs its tests in a new work

@@ -1,16 +1,17 @@
 #!/usr/bin/python3
 """Storage policies with copies on a node of three drives: every chunk of a
 THREECOPIES object lies once on each drive; objects read back bit-exact, whole
-and by range, after two drives' chunks are damaged and one's then deleted;
-with no readable copy left a GET fails with an error naming the object, never
-with wrong data; x-amz-storage-class picks the policy; deletes remove every
-copy; a default policy the node cannot honour stops the start."""
+and by range, with a drive unreadable (permissions), after two drives' chunks
+are damaged and one's then deleted; a scrub then restores every copy (counted
+on disk); with no readable copy left a GET fails with an error naming the
+object, never with wrong data; x-amz-storage-class picks the policy; deletes
+remove every copy; a default policy the node cannot honour stops the start."""
 import hashlib
 import os
 import unittest
 
 from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
-                           s3_client)
+                           s3_client, wait_for_clean_scrub)
 
 ARGS = None
 CHUNK = 64 << 10          # small chunks: several per object, quick under qemu
@@ -33,16 +34,13 @@ class ThreeCopies(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        os.chmod(ARGS.workdir, 0o755)  # shoald runs as nobody (see Daemon)
         cls.workdir = os.path.join(ARGS.workdir, "three")
+        os.mkdir(cls.workdir)
         cls.drives = [os.path.join(cls.workdir, d) for d in ("d1", "d2", "d3")]
-        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
-                        # (Repairs would undo the damage these tests make on purpose.)
-                        SHOAL_STORAGE_REPAIR="off",
-                        SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_DEFAULT_POLICY="THREECOPIES",
-                        SHOAL_S3_MIN_PART_SIZE=str(PART))
-        cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir)
-        cls.daemon.wait_listening()
-        cls.s3 = s3_client(cls.daemon.endpoint)
+        # (Repairs would undo the damage these tests make on purpose: on only
+        # for the scrub's turn.)
+        cls.start(repair="off")
         cls.s3.create_bucket(Bucket=BUCKET)
         cls.bodies = {}
         for size in SIZES:
@@ -62,7 +60,30 @@ class ThreeCopies(unittest.TestCase):
         cls.chunks = sum(chunks_of(size) for size in SIZES) + sum((len(p) + CHUNK - 1) // CHUNK for p in MULTIPART)
 
     @classmethod
+    def start(cls, repair, **settings):
+        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD, SHOAL_STORAGE_REPAIR=repair,
+                        SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_DEFAULT_POLICY="THREECOPIES",
+                        SHOAL_S3_MIN_PART_SIZE=str(PART))
+        for name, value in settings.items():
+            env["SHOAL_STORAGE_" + name.upper()] = value
+        cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir,
+                            unprivileged=True)
+        cls.daemon.wait_listening()
+        cls.s3 = s3_client(cls.daemon.endpoint)
+
+    @classmethod
+    def restart(cls, repair, **settings):
+        code = cls.daemon.stop()
+        cls.daemon.close()
+        if code != 0:
+            raise AssertionError("shoald exited with %d" % code)
+        cls.start(repair, **settings)
+
+    @classmethod
     def tearDownClass(cls):
+        for drive in cls.drives:
+            if os.path.isdir(drive):
+                os.chmod(drive, 0o755)
         code = cls.daemon.stop()
         cls.daemon.close()
         if code != 0:
@@ -114,6 +135,15 @@ class ThreeCopies(unittest.TestCase):
         unsigned = subprocess.run(["curl", "-s", url], capture_output=True, check=True, timeout=60).stdout
         self.assertIn(b"<Code>AccessDenied</Code>", unsigned)
 
+    def test_1c_an_unreadable_drive(self):
+        # (shoald runs as nobody when the tests run as root: see Daemon.)
+        os.chmod(self.drives[2], 0)
+        try:
+            self.check_all_objects()
+        finally:
+            os.chmod(self.drives[2], 0o755)
+        self.assertIn("chunk copy unreadable, reading another", self.daemon.log())
+
     def test_2_damaged_chunks_are_never_served(self):
         # A flipped byte in the middle of every chunk file of two drives: each
         # read there fails its check and goes to another copy, in the end to
@@ -133,8 +163,16 @@ class ThreeCopies(unittest.TestCase):
         self.assertEqual(len(self.files_on(0)), 0)
         self.check_all_objects()  # one copy missing, one damaged, one good
 
+    def test_3b_a_scrub_restores_every_copy(self):
+        self.restart("on", scrub_rate=str(64 << 20), scrub_interval="1s")
+        wait_for_clean_scrub(self.daemon)
+        for index in range(3):
+            self.assertEqual(len(self.files_on(index)), self.chunks, self.drives[index])
+        self.check_all_objects()
+        self.restart("off")
+
     def test_4_no_readable_copy_is_an_error_naming_the_object(self):
-        for path in self.files_on(2):
+        for path in self.files_on(0) + self.files_on(1) + self.files_on(2):
             os.remove(path)
         key = "obj-%d" % (3 * CHUNK + 17)
         with self.assertRaises(self.s3.exceptions.ClientError) as caught:

@@ -1,17 +1,18 @@
 #!/usr/bin/python3
-"""Erasure coding (EC4+2) on a node of six drives: every chunk group of an
-object is six fragment files, one per drive, each naming its policy; objects
-of every awkward size and a multipart upload read back bit-exact, whole and by
-range, with a drive unreadable (permissions), then with one drive's fragments
-bit-flipped and another's deleted (m = 2 lost); with three lost a GET fails
-with an error naming the object and the drives, never with wrong data; the
-storage class picks EC2+1/cauchy; deletes remove every fragment."""
+"""Erasure coding (EC4+2, Vandermonde and Cauchy) on a node of six drives:
+every chunk group of an object is six fragment files, one per drive, each
+naming its policy; objects of every awkward size and a multipart upload read
+back bit-exact, whole and by range, with a drive unreadable (permissions), then
+with one drive's fragments bit-flipped and another's deleted (m = 2 lost); a
+scrub then restores every fragment (counted on disk); with three drives lost a
+GET fails with an error naming the object and the drives, never with wrong
+data; the storage class picks EC2+1/cauchy; deletes remove every fragment."""
 import hashlib
 import os
 import unittest
 
 from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
-                           s3_client)
+                           s3_client, wait_for_clean_scrub)
 
 ARGS = None
 CHUNK = 64 << 10          # the smallest chunk: a group is 4 chunks' worth
@@ -30,6 +31,7 @@ SIZES = [0, 1, INLINE + 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 5 * SEGMENT + 3, G
          2 * GROUP + SEGMENT + 17]
 PART = 300 << 10  # multipart: two parts crossing a group boundary, and a short last one
 MULTIPART = [pattern(PART, "p1"), pattern(PART, "p2"), pattern(1000, "p3")]
+CAUCHY_SIZES = [INLINE + 1, 3 * SEGMENT + 1, GROUP + 1]  # EC4+2/cauchy by storage class
 
 
 class ErasureCoding(unittest.TestCase):
@@ -42,15 +44,9 @@ class ErasureCoding(unittest.TestCase):
         cls.workdir = os.path.join(ARGS.workdir, "ec")
         os.mkdir(cls.workdir)
         cls.drives = [os.path.join(cls.workdir, "d%d" % i) for i in range(DRIVES)]
-        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
-                        # (Repairs would undo the damage these tests make on purpose.)
-                        SHOAL_STORAGE_REPAIR="off",
-                        SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_EC_SEGMENT_SIZE=str(SEGMENT),
-                        SHOAL_STORAGE_DEFAULT_POLICY="EC4+2", SHOAL_S3_MIN_PART_SIZE=str(PART))
-        cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir,
-                            unprivileged=True)
-        cls.daemon.wait_listening()
-        cls.s3 = s3_client(cls.daemon.endpoint)
+        # (Repairs would undo the damage these tests make on purpose: on only
+        # for the scrub's turn.)
+        cls.start(repair="off")
         cls.s3.create_bucket(Bucket=BUCKET)
         cls.bodies = {}
         for size in SIZES:
@@ -66,8 +62,33 @@ class ErasureCoding(unittest.TestCase):
         cls.s3.complete_multipart_upload(Bucket=BUCKET, Key="multi", UploadId=upload,
                                          MultipartUpload={"Parts": parts})
         cls.bodies["multi"] = b"".join(MULTIPART)
+        for size in CAUCHY_SIZES:
+            key = "cauchy-%d" % size
+            cls.bodies[key] = pattern(size, key)
+            cls.s3.put_object(Bucket=BUCKET, Key=key, Body=cls.bodies[key], StorageClass="EC4+2/cauchy")
         # (Parts are never inline.)
-        cls.groups = sum(groups_of(size) for size in SIZES) + sum((len(p) + GROUP - 1) // GROUP for p in MULTIPART)
+        cls.groups = (sum(groups_of(size) for size in SIZES + CAUCHY_SIZES) +
+                      sum((len(p) + GROUP - 1) // GROUP for p in MULTIPART))
+
+    @classmethod
+    def start(cls, repair, **settings):
+        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD, SHOAL_STORAGE_REPAIR=repair,
+                        SHOAL_STORAGE_CHUNK_SIZE=str(CHUNK), SHOAL_STORAGE_EC_SEGMENT_SIZE=str(SEGMENT),
+                        SHOAL_STORAGE_DEFAULT_POLICY="EC4+2", SHOAL_S3_MIN_PART_SIZE=str(PART))
+        for name, value in settings.items():
+            env["SHOAL_STORAGE_" + name.upper()] = value
+        cls.daemon = Daemon(ARGS.shoald, ARGS.emulator, drives=cls.drives, env=env, data_dir=cls.workdir,
+                            unprivileged=True)
+        cls.daemon.wait_listening()
+        cls.s3 = s3_client(cls.daemon.endpoint)
+
+    @classmethod
+    def restart(cls, repair, **settings):
+        code = cls.daemon.stop()
+        cls.daemon.close()
+        if code != 0:
+            raise AssertionError("shoald exited with %d" % code)
+        cls.start(repair, **settings)
 
     @classmethod
     def tearDownClass(cls):
@@ -104,7 +125,7 @@ class ErasureCoding(unittest.TestCase):
             with open(path, "rb") as f:
                 self.assertIn(b"EC4+2", f.read(4096), "the header names the policy: " + path)
         # A fragment file holds about a quarter of its group (plus padding).
-        biggest = max(os.path.getsize(p) for p in self.files_on(0))
+        biggest = max(os.path.getsize(p) for p in self.files_on(0) + self.files_on(1))
         self.assertLess(biggest, GROUP // 4 + 8192)
         self.check_all_objects()
         self.assertNotIn("decoding from the others", self.daemon.log())  # healthy reads decode nothing
@@ -131,8 +152,16 @@ class ErasureCoding(unittest.TestCase):
             os.remove(path)
         self.check_all_objects()
 
+    def test_3b_a_scrub_restores_every_fragment(self):
+        self.restart("on", scrub_rate=str(64 << 20), scrub_interval="1s")
+        wait_for_clean_scrub(self.daemon)
+        for index in range(DRIVES):
+            self.assertEqual(len(self.files_on(index)), self.groups, self.drives[index])
+        self.check_all_objects()
+        self.restart("off")
+
     def test_4_three_lost_is_an_error_naming_the_object_and_drives(self):
-        for path in self.files_on(2):
+        for path in self.files_on(0) + self.files_on(1) + self.files_on(2):
             os.remove(path)
         key = "obj-%d" % (2 * GROUP + SEGMENT + 17)
         with self.assertRaises(self.s3.exceptions.ClientError) as caught:
