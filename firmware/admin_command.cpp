@@ -12,6 +12,7 @@
 #include "core/auth/signer.hpp"
 #include "core/hash/sha256.hpp"
 #include "core/http/blocking_client.hpp"
+#include "core/s3/target.hpp"
 #include "firmware/config.hpp"
 #include "firmware/credentials.hpp"
 
@@ -125,20 +126,7 @@ http::ClientResponse call(const Options& o, const auth::Credentials& creds, cons
 std::string percent_encode_query(const std::string& query) {
     const std::size_t eq = query.find('=');
     if (eq == std::string::npos) return query;
-    std::string out = query.substr(0, eq + 1);
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (const char c : query.substr(eq + 1)) {
-        const auto b = static_cast<unsigned char>(c);
-        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_' ||
-            b == '.' || b == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[b >> 4];
-            out += kHex[b & 0xf];
-        }
-    }
-    return out;
+    return query.substr(0, eq + 1) + s3::percent_encode(query.substr(eq + 1), false);
 }
 
 std::string bytes_text(std::uint64_t n) {

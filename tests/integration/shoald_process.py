@@ -48,6 +48,15 @@ def pattern(size, seed):
     return (block * (size // len(block) + 1))[:size]
 
 
+def stop_cleanly(daemon):
+    """Stops the daemon (SIGTERM) and closes it; raises AssertionError, with
+    the log, unless it exited with status 0."""
+    code = daemon.stop()
+    daemon.close()
+    if code != 0:
+        raise AssertionError("shoald exited with %d; log:\n%s" % (code, daemon.log()[-4000:]))
+
+
 def shoald_admin(daemon, *args):
     """Runs `shoald admin ARGS --endpoint <daemon>` (through the emulator, if
     any) with the root credentials; returns (exit status, stdout + stderr)."""

@@ -8,7 +8,7 @@ import os
 import unittest
 
 from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
-                           s3_client, shoald_admin)
+                           s3_client, shoald_admin, stop_cleanly)
 
 ARGS = None
 CHUNK = 64 << 10
@@ -35,10 +35,7 @@ class Attach(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        code = cls.daemon.stop()
-        cls.daemon.close()
-        if code != 0:
-            raise AssertionError("shoald exited with %d" % code)
+        stop_cleanly(cls.daemon)
 
     def admin(self, *args):
         return shoald_admin(self.daemon, *args)

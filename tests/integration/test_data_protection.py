@@ -11,7 +11,7 @@ import os
 import unittest
 
 from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
-                           s3_client, wait_for_clean_scrub)
+                           s3_client, wait_for_clean_scrub, stop_cleanly)
 
 ARGS = None
 CHUNK = 64 << 10          # small chunks: several per object, quick under qemu
@@ -73,10 +73,7 @@ class ThreeCopies(unittest.TestCase):
 
     @classmethod
     def restart(cls, repair, **settings):
-        code = cls.daemon.stop()
-        cls.daemon.close()
-        if code != 0:
-            raise AssertionError("shoald exited with %d" % code)
+        stop_cleanly(cls.daemon)
         cls.start(repair, **settings)
 
     @classmethod
@@ -84,10 +81,7 @@ class ThreeCopies(unittest.TestCase):
         for drive in cls.drives:
             if os.path.isdir(drive):
                 os.chmod(drive, 0o755)
-        code = cls.daemon.stop()
-        cls.daemon.close()
-        if code != 0:
-            raise AssertionError("shoald exited with %d" % code)
+        stop_cleanly(cls.daemon)
 
     def files_on(self, index):
         return chunk_files_on([self.drives[index]])

@@ -17,7 +17,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
-                           s3_client, shoald_admin)
+                           s3_client, shoald_admin, stop_cleanly)
 
 ARGS = None
 CHUNK = 64 << 10      # EC2+1: a group holds 128 KiB, in three 64 KiB fragment files
@@ -81,11 +81,9 @@ class Repair(unittest.TestCase):
     def stop(cls, kill=False):
         if kill:
             cls.daemon.kill()
+            cls.daemon.close()
         else:
-            code = cls.daemon.stop()
-            if code != 0:
-                raise AssertionError("shoald exited with %d:\n%s" % (code, cls.daemon.log()))
-        cls.daemon.close()
+            stop_cleanly(cls.daemon)
         cls.daemon = None
 
     @classmethod
