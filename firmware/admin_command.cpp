@@ -9,36 +9,26 @@
 
 #include <pugixml.hpp>
 
-#include "core/auth/signer.hpp"
-#include "core/hash/sha256.hpp"
-#include "core/http/blocking_client.hpp"
-#include "core/s3/target.hpp"
+#include "firmware/admin_client.hpp"
 #include "firmware/config.hpp"
 #include "firmware/credentials.hpp"
+#include "firmware/key_command.hpp"
 
 namespace shoal::firmware {
 namespace {
 
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-constexpr auto kTimeout = std::chrono::seconds(30);
-// SHA-256 of an empty body: what an admin request without a body signs.
-constexpr const char* kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
 struct Options {
     std::string verb;
     std::vector<std::string> operands;
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 9000;
-    std::string region = "us-east-1";
+    AdminEndpoint node;
     std::string data = "shoal-data";
     bool xml = false;
+    bool create_buckets = false;  // key create --create-buckets
 };
 
-class Usage : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using Usage = AdminUsage;
 
 void parse_endpoint(const std::string& url, Options& o) {
     constexpr std::string_view kScheme = "http://";
@@ -53,9 +43,10 @@ void parse_endpoint(const std::string& url, Options& o) {
     if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
         throw Usage("--endpoint: bad port in " + url);
     }
-    o.host = rest.substr(0, colon);
-    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
-    o.port = static_cast<std::uint16_t>(port);
+    std::string& host = o.node.host;
+    host = rest.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    o.node.port = static_cast<std::uint16_t>(port);
 }
 
 Options parse(const std::vector<std::string>& args) {
@@ -69,11 +60,13 @@ Options parse(const std::vector<std::string>& args) {
         if (arg == "--endpoint") {
             parse_endpoint(value(), o);
         } else if (arg == "--region") {
-            o.region = value();
+            o.node.region = value();
         } else if (arg == "--data") {
             o.data = value();
         } else if (arg == "--xml") {
             o.xml = true;
+        } else if (arg == "--create-buckets") {
+            o.create_buckets = true;
         } else if (arg.rfind("--", 0) == 0) {
             throw Usage("unknown option '" + arg + "'");
         } else if (o.verb.empty()) {
@@ -86,6 +79,14 @@ Options parse(const std::vector<std::string>& args) {
     if (o.verb == "rebuild" && o.operands.size() == 1) return o;
     if (o.verb == "bucket-policy" && (o.operands.size() == 1 || o.operands.size() == 2)) return o;
     if (o.verb == "attach" && o.operands.size() == 1) return o;
+    if (o.verb == "public-read" && (o.operands.size() == 1 ||
+                                    (o.operands.size() == 2 && (o.operands[1] == "on" || o.operands[1] == "off")))) {
+        return o;
+    }
+    if (o.verb == "key") {
+        check_key_command(o.operands);
+        return o;
+    }
     throw Usage(o.verb.empty() ? "which admin command?" : "bad arguments for 'admin " + o.verb + "'");
 }
 
@@ -94,39 +95,6 @@ auth::Credentials credentials(const Options& o, const std::map<std::string, std:
     if (auto stored = read_stored_root_credentials(o.data)) return {stored->access_key, stored->secret_key};
     throw std::runtime_error("no root credentials: set SHOAL_ROOT_USER and SHOAL_ROOT_PASSWORD, or give --data with "
                              "the node's first drive (it holds " + std::string(kRootCredentialsFile) + ")");
-}
-
-http::ClientResponse call(const Options& o, const auth::Credentials& creds, const std::string& method,
-                          const std::string& target) {
-    http::Request request;
-    request.method = method;
-    request.target = target;
-    const std::string host = (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" +
-                             std::to_string(o.port);
-    request.headers.push_back({"Host", host});
-    auth::SigningParams params;
-    params.credentials = creds;
-    params.region = o.region;
-    params.time = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    auth::sign_request(request, params, kEmptySha256);
-    http::ClientResponse response = http::send_request(o.host, o.port, request, "", kTimeout);
-    if (response.status >= 300) {
-        pugi::xml_document doc;
-        std::string message = response.body;
-        if (doc.load_string(response.body.c_str())) {
-            message = std::string(doc.child("Error").child_value("Code")) + ": " +
-                      doc.child("Error").child_value("Message");
-        }
-        throw std::runtime_error(method + " " + target + ": HTTP " + std::to_string(response.status) + ": " + message);
-    }
-    return response;
-}
-
-// "?policy=EC4+2" with the value percent-encoded ('+' would read as a space).
-std::string percent_encode_query(const std::string& query) {
-    const std::size_t eq = query.find('=');
-    if (eq == std::string::npos) return query;
-    return query.substr(0, eq + 1) + s3::percent_encode(query.substr(eq + 1), false);
 }
 
 std::string bytes_text(std::uint64_t n) {
@@ -198,6 +166,7 @@ std::string admin_usage_text() {
            "  shoald admin attach DIR            attach DIR (absolute; on the node) as a new drive, at once\n"
            "  shoald admin bucket-policy BUCKET [POLICY|default]\n"
            "                                    show or set the storage policy of a bucket's new objects\n"
+           + key_usage_text() +
            "      admin options: --endpoint URL (http://127.0.0.1:9000), --region NAME, --data DIR\n"
            "      (credentials: SHOAL_ROOT_USER/SHOAL_ROOT_PASSWORD, else DIR/.shoal-root-credentials)\n";
 }
@@ -211,9 +180,26 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
         return kExitUsage;
     }
     try {
-        const auth::Credentials creds = credentials(options, environment);
+        options.node.credentials = credentials(options, environment);
+        const AdminEndpoint& node = options.node;
+        if (options.verb == "key") {
+            run_key_command(node, options.operands, options.create_buckets, options.xml);
+            return 0;
+        }
+        if (options.verb == "public-read") {
+            const std::string target = "/_shoal/buckets/" + options.operands[0];
+            const bool set = options.operands.size() == 2;
+            const http::ClientResponse r =
+                admin_call(node, set ? "PUT" : "GET",
+                           target + (set ? std::string("?public-read=") + (options.operands[1] == "on" ? "true" : "false")
+                                         : std::string()));
+            const pugi::xml_node bucket = answer_xml(r).child("Bucket");
+            std::cout << bucket.child_value("Name") << ": public-read "
+                      << (std::string(bucket.child_value("PublicRead")) == "true" ? "on" : "off") << "\n";
+            return 0;
+        }
         if (options.verb == "drives") {
-            const http::ClientResponse r = call(options, creds, "GET", "/_shoal/drives");
+            const http::ClientResponse r = admin_call(node, "GET", "/_shoal/drives");
             if (options.xml) {
                 std::cout << r.body << "\n";
             } else {
@@ -223,7 +209,7 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
         }
         if (options.verb == "attach") {
             const http::ClientResponse r =
-                call(options, creds, "POST", "/_shoal/drives" + percent_encode_query("?attach=" + options.operands[0]));
+                admin_call(node, "POST", "/_shoal/drives" + percent_encode_query("?attach=" + options.operands[0]));
             pugi::xml_document doc;
             if (!doc.load_string(r.body.c_str())) throw std::runtime_error("the node's answer is not XML");
             std::cout << "attached " << doc.child("Drive").child_value("Path") << " as drive "
@@ -238,7 +224,7 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
                 query = "?policy=" + (policy == "default" ? std::string() : policy);
             }
             const http::ClientResponse r =
-                call(options, creds, query.empty() ? "GET" : "PUT", target + percent_encode_query(query));
+                admin_call(node, query.empty() ? "GET" : "PUT", target + percent_encode_query(query));
             pugi::xml_document doc;
             if (!doc.load_string(r.body.c_str())) throw std::runtime_error("the node's answer is not XML");
             const pugi::xml_node bucket = doc.child("Bucket");
@@ -248,7 +234,7 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
             return 0;
         }
         const http::ClientResponse r =
-            call(options, creds, "POST", "/_shoal/drives/" + options.operands[0] + "?rebuild=");
+            admin_call(node, "POST", "/_shoal/drives/" + options.operands[0] + "?rebuild=");
         pugi::xml_document doc;
         if (doc.load_string(r.body.c_str())) print_rebuild(doc.child("Rebuilds").child("Rebuild"));
         return 0;

@@ -31,9 +31,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         line.command = Command::version;
         return line;
     }
-    if (verb == "admin") {
+    if (verb == "admin" || verb == "key") {
+        // `shoald key ...` is short for `shoald admin key ...`.
         line.command = Command::admin;
-        line.admin_args.assign(args.begin() + 1, args.end());
+        line.admin_args.assign(args.begin() + (verb == "key" ? 0 : 1), args.end());
         return line;
     }
     if (verb != "server") throw UsageError("unknown command '" + verb + "'");

@@ -1,16 +1,13 @@
 #include "firmware/credentials.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
-#include "core/runtime/unique_fd.hpp"
+#include "core/runtime/durable_file.hpp"
+#include "core/runtime/secure_random.hpp"
 #include "firmware/config.hpp"
 
 namespace shoal::firmware {
@@ -45,14 +42,6 @@ void check(const std::string& access_key, const std::string& secret_key, const s
     if (secret_key.size() < 8 || secret_key.size() > 256) {
         throw ConfigError("SHOAL_ROOT_PASSWORD: expected 8 to 256 characters (" + origin + ")");
     }
-}
-
-std::string random_text(std::size_t length, std::string_view alphabet) {
-    std::random_device random;
-    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
-    std::string out;
-    for (std::size_t i = 0; i < length; ++i) out.push_back(alphabet[pick(random)]);
-    return out;
 }
 
 }  // namespace
@@ -90,18 +79,10 @@ RootCredentials load_or_create_root_credentials(const std::filesystem::path& dri
     if (auto stored = read_stored_root_credentials(drive)) return *stored;
 
     RootCredentials made;
-    made.access_key = random_text(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    made.secret_key = random_text(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    made.access_key = runtime::secure_random_text(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    made.secret_key = runtime::secure_random_text(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
     made.source = RootCredentials::Source::generated;
-    const std::string text = made.access_key + "\n" + made.secret_key + "\n";
-    const std::filesystem::path temp = file.string() + ".new";
-    runtime::UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-        ::fsync(fd.get()) != 0 || ::rename(temp.c_str(), file.c_str()) != 0) {
-        throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
-    }
-    runtime::UniqueFd dir(::open(drive.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir) ::fsync(dir.get());
+    runtime::write_file_durably(file, made.access_key + "\n" + made.secret_key + "\n", 0600);
     return made;
 }
 

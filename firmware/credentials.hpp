@@ -34,5 +34,7 @@ std::optional<RootCredentials> read_stored_root_credentials(const std::filesyste
 RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive);
 
 inline constexpr const char* kRootCredentialsFile = ".shoal-root-credentials";
+// Beside the metadata: the key that seals access keys' secrets (secret_box.hpp).
+inline constexpr const char* kKeySealingFile = "keys.seal";
 
 }  // namespace shoal::firmware

@@ -11,6 +11,7 @@
 #include <asio/detached.hpp>
 #include <asio/ip/address.hpp>
 
+#include "core/access/key_ring.hpp"
 #include "core/api/router.hpp"
 #include "core/chunk/chunk_store.hpp"
 #include "core/engine/drive_attach.hpp"
@@ -81,6 +82,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     std::vector<engine::Drive> chunk_drives;
     std::vector<placement::Conscience::DriveInfo> drive_infos;
     std::unique_ptr<meta::Store> metadata;
+    std::unique_ptr<access::KeyRing> keys;
     std::filesystem::path meta_dir;
     try {
         // The configured drives, and those attached while running before
@@ -133,6 +135,15 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
                                     {"map_size", metadata->map_size()},
                                     {"admission_limit", meta::admission_limit_bytes(metadata->map_size())},
                                     {"used", usage.used_pages * usage.page_size}});
+        // Access keys: their secrets are sealed with a key kept beside the
+        // metadata (docs/security.md).
+        const std::filesystem::path sealing_key = meta_dir / kKeySealingFile;
+        keys = std::make_unique<access::KeyRing>(*metadata, access::SecretBox::load_or_create(sealing_key),
+                                                 access::RootKey{root->access_key, root->secret_key});
+        if (keys->unreadable() > 0) {
+            log.error("access keys whose secret does not open with the key-sealing key: they cannot sign requests",
+                      {{"keys", keys->unreadable()}, {"sealing_key", sealing_key.string()}});
+        }
     } catch (const storage::DriveError& e) {
         log.error("cannot open drive", {{"error", e.what()}});
         return 1;
@@ -206,12 +217,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api_options.domains = config.domains;
     api_options.min_part_size = config.min_part_size;
     api_options.keepalive_interval = config.keepalive_interval;
-    // Root is the only key until access keys and grants arrive.
-    auto secret_for = [root = *root](std::string_view access_key) -> std::optional<std::string> {
-        if (access_key == root.access_key) return root.secret_key;
-        return std::nullopt;
-    };
-    s3::Api s3_api(objects, api_options, secret_for, log, &maintenance);
+    s3::Api s3_api(objects, api_options, *keys, log, &maintenance);
 
     runtime::EventLoops loops(config.threads);
     api::Router router(s3_api);

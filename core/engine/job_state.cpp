@@ -1,8 +1,5 @@
 #include "core/engine/job_state.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -10,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/runtime/unique_fd.hpp"
+#include "core/runtime/durable_file.hpp"
 
 namespace shoal::engine {
 namespace {
@@ -69,21 +66,7 @@ std::uint64_t JobState::number(const std::string& name) const {
 void JobState::save(const std::filesystem::path& file) const {
     std::string text;
     for (const auto& [name, value] : values_) text += escape(name) + " " + escape(value) + "\n";
-    const std::filesystem::path temp = file.string() + ".tmp";
-    {
-        runtime::UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        if (!fd) fail(temp, "cannot create", errno);
-        for (std::size_t done = 0; done < text.size();) {
-            const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) fail(temp, "cannot write", errno);
-            done += static_cast<std::size_t>(n);
-        }
-        if (::fdatasync(fd.get()) != 0) fail(temp, "cannot sync", errno);
-    }
-    if (::rename(temp.c_str(), file.c_str()) != 0) fail(file, "cannot rename into place", errno);
-    runtime::UniqueFd dir(::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir || ::fsync(dir.get()) != 0) fail(file.parent_path(), "cannot sync the directory", errno);
+    runtime::write_file_durably(file, text);
 }
 
 std::optional<JobState> JobState::load(const std::filesystem::path& file) {

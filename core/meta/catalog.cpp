@@ -103,6 +103,32 @@ void Catalog::set_bucket_policy(std::string_view name, const std::string& policy
     txn_.put(tables_.buckets, name, encode(record));
 }
 
+void Catalog::set_public_read(std::string_view name, bool public_read) {
+    BucketRecord record = bucket_or_refuse(name);
+    record.public_read = public_read;
+    txn_.put(tables_.buckets, name, encode(record));
+}
+
+std::optional<KeyRecord> Catalog::key(std::string_view access_key) const {
+    const auto found = txn_.get(tables_.keys, access_key);
+    if (!found) return std::nullopt;
+    return decode_key(*found);
+}
+
+std::vector<KeyRecord> Catalog::keys() const {
+    std::vector<KeyRecord> all;
+    Cursor cursor(txn_, tables_.keys);
+    for (bool ok = cursor.first(); ok; ok = cursor.next()) all.push_back(decode_key(cursor.value()));
+    return all;
+}
+
+void Catalog::put_key(const KeyRecord& record) {
+    txn_.put(tables_.keys, record.access_key, encode(record));
+    check_room(txn_);
+}
+
+bool Catalog::delete_key(std::string_view access_key) { return txn_.del(tables_.keys, access_key); }
+
 std::optional<ObjectVersion> Catalog::newest(const BucketRecord& bucket, std::string_view key) const {
     SegmentedIterator it(txn_, tables_.versions, bucket.id);
     if (!it.seek(key) || it.key() != key) return std::nullopt;

@@ -11,6 +11,7 @@
 //   uploads     upload id                     -> UploadRecord    multipart uploads in progress
 //   upload_keys (bucket ns, object key, seq | upload id) -> ""   uploads in listing order
 //   parts       upload id | part number (4 bytes BE) -> PartRecord
+//   keys        access key id                 -> KeyRecord       access keys but root
 // Invariant: after every committed transaction, `current` holds exactly the
 // summary of each key's newest version when that version is not a delete
 // marker. Both are changed together by put_version/delete_version only.
@@ -42,6 +43,7 @@ struct Tables {
     MDB_dbi uploads = 0;
     MDB_dbi upload_keys = 0;
     MDB_dbi parts = 0;
+    MDB_dbi keys = 0;
 };
 
 // An operation refused because of the state it found (the caller maps it to
@@ -132,6 +134,13 @@ public:
     void set_versioning(std::string_view name, Versioning state);
     // Sets the bucket's storage policy name ("" for the node's default).
     void set_bucket_policy(std::string_view name, const std::string& policy);
+    void set_public_read(std::string_view name, bool public_read);
+
+    // --- access keys (core/access/ gives them meaning) ---
+    std::optional<KeyRecord> key(std::string_view access_key) const;
+    std::vector<KeyRecord> keys() const;
+    void put_key(const KeyRecord& record);
+    bool delete_key(std::string_view access_key);  // false if there was none
 
     // --- object versions ---
     // A fresh version sequence number: above every earlier one and above now_us * 256.

@@ -7,7 +7,8 @@
 namespace shoal::meta {
 namespace {
 
-constexpr std::uint64_t kBucketFormat = 2;  // 2: the bucket's storage policy
+constexpr std::uint64_t kBucketFormat = 3;  // 2: the bucket's storage policy; 3: public_read
+constexpr std::uint64_t kKeyFormat = 1;
 // Format 2 (object versions and parts): chunk refs carry a piece number and
 // the record its storage policy. Format 3 adds the erasure-coding segment
 // size. Older formats still decode (piece 0, no policy: SINGLE; segment 0).
@@ -149,6 +150,7 @@ std::string encode(const BucketRecord& r) {
     e.u64(r.created_ms);
     e.u64(static_cast<std::uint64_t>(r.versioning));
     e.bytes(r.policy);
+    e.boolean(r.public_read);
     return e.take();
 }
 
@@ -163,6 +165,45 @@ BucketRecord decode_bucket(std::string_view bytes) {
     if (versioning > 2) throw CorruptRecord("metadata store: bad versioning state");
     r.versioning = static_cast<Versioning>(versioning);
     if (format >= 2) r.policy = d.string();
+    if (format >= 3) r.public_read = d.boolean();
+    return r;
+}
+
+std::string encode(const KeyRecord& r) {
+    Encoder e;
+    e.u64(kKeyFormat);
+    e.bytes(r.access_key);
+    e.bytes(r.name);
+    e.bytes(r.sealed_secret);
+    e.u64(r.created_ms);
+    e.boolean(r.enabled);
+    e.boolean(r.create_buckets);
+    e.u64(r.grants.size());
+    for (const KeyGrant& g : r.grants) {
+        e.u64(g.bucket_id);
+        e.u64(g.permissions);
+    }
+    return e.take();
+}
+
+KeyRecord decode_key(std::string_view bytes) {
+    Decoder d(bytes);
+    check_format(d, kKeyFormat, "access key");
+    KeyRecord r;
+    r.access_key = d.string();
+    r.name = d.string();
+    r.sealed_secret = d.string();
+    r.created_ms = d.u64();
+    r.enabled = d.boolean();
+    r.create_buckets = d.boolean();
+    const std::uint64_t grants = d.u64();
+    if (grants > bytes.size()) throw CorruptRecord("metadata store: bad grant count");
+    for (std::uint64_t i = 0; i < grants; ++i) {
+        KeyGrant g;
+        g.bucket_id = d.u64();
+        g.permissions = static_cast<std::uint32_t>(d.u64());
+        r.grants.push_back(g);
+    }
     return r;
 }
 

@@ -24,6 +24,28 @@ struct BucketRecord {
     // The storage policy (canonical name) of content written to this bucket
     // without an explicit policy; empty: the node's default.
     std::string policy;
+    // Anonymous GET and HEAD of its objects are allowed (an explicit switch,
+    // set through the admin API; nothing else is ever anonymous).
+    bool public_read = false;
+};
+
+// What an access key may do with one bucket (bits of access::Permission).
+struct KeyGrant {
+    std::uint64_t bucket_id = 0;  // BucketRecord::id: never reused, so a grant dies with its bucket
+    std::uint32_t permissions = 0;
+};
+
+// An access key other than the node's root key. The secret is stored sealed
+// (encrypted and authenticated with the node's key-sealing key, see
+// core/access/secret_box.hpp): the metadata store never holds it in clear.
+struct KeyRecord {
+    std::string access_key;
+    std::string name;           // the operator's label
+    std::string sealed_secret;  // nonce | ciphertext | tag
+    std::uint64_t created_ms = 0;
+    bool enabled = true;
+    bool create_buckets = false;  // may create buckets (and then owns them)
+    std::vector<KeyGrant> grants;  // ordered by bucket_id, one per bucket
 };
 
 // Where one piece of an object's data lives. Under a policy of n copies,
@@ -115,6 +137,8 @@ struct ObjectSummary {
 
 std::string encode(const BucketRecord& r);
 BucketRecord decode_bucket(std::string_view bytes);
+std::string encode(const KeyRecord& r);
+KeyRecord decode_key(std::string_view bytes);
 std::string encode(const ObjectVersion& r);
 ObjectVersion decode_version(std::string_view bytes);
 std::string encode(const ObjectSummary& r);

@@ -1,5 +1,5 @@
 // The node's own administration endpoints, beside the S3 API and signed like
-// it (only the root key exists so far): under /_shoal/, a name no bucket can
+// it, with the root key only: under /_shoal/, a name no bucket can
 // have (S3 bucket names have no underscore).
 //
 //   GET  /_shoal/drives                 the drives and their write scores (why
@@ -8,12 +8,17 @@
 //   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
 //                                       pieces it held on the other drives
 //   POST /_shoal/drives?attach=PATH     attaches the directory PATH as a new drive
-//   GET  /_shoal/buckets/<name>         the bucket's storage policy
-//   PUT  /_shoal/buckets/<name>?policy=P sets it (P empty: back to the default)
+//   GET  /_shoal/buckets/<name>         the bucket's storage policy and public-read switch
+//   PUT  /_shoal/buckets/<name>?policy=P sets the policy (P empty: back to the default)
+//   PUT  /_shoal/buckets/<name>?public-read=true|false
+//                                       allows (or stops) anonymous GET and HEAD
+//                                       of the bucket's objects
+//   .../_shoal/keys...                  access keys (key_admin_ops.cpp)
 //
-// (docs/data-protection.md and docs/operations.md describe both.)
+// (docs/data-protection.md, docs/security.md and docs/operations.md describe them.)
 #include <algorithm>
 
+#include "core/engine/async_commit.hpp"
 #include "core/engine/drive_attach.hpp"
 #include "core/engine/maintenance.hpp"
 #include "core/ec/storage_policy.hpp"
@@ -28,7 +33,8 @@ namespace {
 constexpr std::string_view kUsage =
     "unknown administration request: GET /_shoal/drives, POST /_shoal/drives/<id>?rebuild, "
     "POST /_shoal/drives?attach=<path>, "
-    "GET /_shoal/buckets/<name> and PUT /_shoal/buckets/<name>?policy=<policy> are the ones there are";
+    "GET /_shoal/buckets/<name>, PUT /_shoal/buckets/<name>?policy=<policy>, "
+    "PUT /_shoal/buckets/<name>?public-read=true|false and /_shoal/keys... are the ones there are";
 
 void repair_stats(XmlWriter& xml, const engine::RepairStats& s) {
     xml.element("Versions", s.versions)
@@ -153,13 +159,28 @@ asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
     if (!call.services.objects.meta().snapshot().catalog().bucket(bucket)) throw no_such_bucket();
     if (call.request().method == "PUT") {
         const std::string* name = call.target.param("policy");
-        if (name == nullptr) throw S3Error(400, "InvalidRequest", "PUT /_shoal/buckets/<name> needs ?policy=<policy>");
-        std::optional<ec::StoragePolicy> policy;
-        if (!name->empty()) {
-            policy = ec::StoragePolicy::parse(*name);
-            if (!policy) throw S3Error(400, "InvalidStorageClass", "not a storage policy: " + *name);
+        const std::string* public_read = call.target.param("public-read");
+        if (name == nullptr && public_read == nullptr) {
+            throw S3Error(400, "InvalidRequest",
+                          "PUT /_shoal/buckets/<name> needs ?policy=<policy> or ?public-read=true|false");
         }
-        co_await call.services.objects.set_bucket_policy(bucket, policy);
+        if (public_read != nullptr) {
+            if (*public_read != "true" && *public_read != "false") {
+                throw S3Error(400, "InvalidArgument", "public-read=: true or false, got \"" + *public_read + "\"");
+            }
+            const bool on = *public_read == "true";
+            co_await engine::async_commit(call.services.objects.meta(),
+                                          [&](meta::Catalog& catalog) { catalog.set_public_read(bucket, on); });
+            call.services.log.info("bucket public-read switched", {{"bucket", bucket}, {"public_read", *public_read}});
+        }
+        if (name != nullptr) {
+            std::optional<ec::StoragePolicy> policy;
+            if (!name->empty()) {
+                policy = ec::StoragePolicy::parse(*name);
+                if (!policy) throw S3Error(400, "InvalidStorageClass", "not a storage policy: " + *name);
+            }
+            co_await call.services.objects.set_bucket_policy(bucket, policy);
+        }
     }
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     const auto record = snapshot.catalog().bucket(bucket);
@@ -169,7 +190,8 @@ asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
         .element("Policy", record->policy)
         .element("EffectivePolicy", record->policy.empty()
                                         ? call.services.objects.options().default_policy.to_string()
-                                        : record->policy);
+                                        : record->policy)
+        .boolean("PublicRead", record->public_read);
     co_await call.respond_xml(200, xml.finish());
 }
 
@@ -186,6 +208,7 @@ asio::awaitable<void> admin(Call& call) {
     if (key.starts_with(kDrives) && method == "POST" && call.target.has("rebuild")) {
         co_return co_await rebuild_drive(call, std::string_view(key).substr(kDrives.size()));
     }
+    if (key == "keys" || key.starts_with("keys/")) co_return co_await admin_keys(call);
     constexpr std::string_view kBuckets = "buckets/";
     if (key.starts_with(kBuckets) && key.size() > kBuckets.size() && (method == "GET" || method == "PUT")) {
         co_return co_await bucket_policy(call, key.substr(kBuckets.size()));

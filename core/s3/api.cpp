@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <random>
 
+#include "core/access/key_ring.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/hash/md5.hpp"
+#include "core/s3/access_check.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
@@ -65,24 +67,25 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
     co_return body;
 }
 
-Api::Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log,
+Api::Api(engine::ObjectStore& objects, ApiOptions options, access::KeyRing& keys, log::Logger& log,
          engine::Maintenance* maintenance)
     : options_(std::move(options)),
-      services_{objects, options_, log, std::move(secret_for), maintenance},
+      services_{objects, options_, log, keys, maintenance},
       id_base_(std::random_device{}()) {}
 
-// Checks the request's signature; every request must be signed (anonymous
-// access comes with per-bucket public-read switches).
+// Checks the request's signature, if it has one: unsigned requests go on as
+// anonymous, and check_access() serves them only what is public.
 void Api::authenticate(Call& call) {
     const http::Request& request = call.request();
-    if (auth::auth_method(request) == auth::AuthMethod::anonymous) {
-        throw access_denied("Anonymous access is not allowed: sign your request with AWS Signature Version 4.");
-    }
+    if (auth::auth_method(request) == auth::AuthMethod::anonymous) return;
     auth::VerifierOptions verifier;
     verifier.region = options_.region;
     verifier.key_cache = &signing_keys_;
-    auth::AuthResult result = auth::verify_request(request, services_.secret_for, std::chrono::system_clock::now(),
-                                                   verifier);
+    const access::KeyRing& keys = services_.keys;
+    const auth::SecretKeyLookup secret_for = [&keys](std::string_view access_key) {
+        return keys.secret_for(access_key);
+    };
+    auth::AuthResult result = auth::verify_request(request, secret_for, std::chrono::system_clock::now(), verifier);
     if (auto* error = std::get_if<auth::Error>(&result)) {
         services_.log.debug("request refused by authentication",
                             {{"request_id", call.request_id}, {"code", error->code_name()}, {"detail", error->detail}});
@@ -103,8 +106,10 @@ asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     Call call{exchange, {}, next_request_id(), services_, std::nullopt};
     try {
         call.target = parse_target(exchange.request(), options_.domains);
+        const Operation op = classify(exchange.request(), call.target);
         authenticate(call);
-        co_await dispatch(call);
+        check_access(call, op);
+        co_await dispatch(call, op);
     } catch (...) {
         error = std::current_exception();
     }
@@ -119,73 +124,36 @@ asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     co_await exchange.respond(response);
 }
 
-asio::awaitable<void> Api::dispatch(Call& call) {
-    const std::string& method = call.request().method;
-    const Target& t = call.target;
-
-    if (t.bucket.empty()) {
-        if (method == "GET") co_return co_await list_buckets(call);
-        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+asio::awaitable<void> Api::dispatch(Call& call, Operation op) {
+    switch (op) {
+        case Operation::list_buckets: co_return co_await list_buckets(call);
+        case Operation::create_bucket: co_return co_await create_bucket(call);
+        case Operation::head_bucket: co_return co_await head_bucket(call);
+        case Operation::delete_bucket: co_return co_await delete_bucket(call);
+        case Operation::get_bucket_location: co_return co_await get_bucket_location(call);
+        case Operation::get_bucket_versioning: co_return co_await get_bucket_versioning(call);
+        case Operation::put_bucket_versioning: co_return co_await put_bucket_versioning(call);
+        case Operation::list_objects_v1: co_return co_await list_objects(call, false);
+        case Operation::list_objects_v2: co_return co_await list_objects(call, true);
+        case Operation::list_object_versions: co_return co_await list_object_versions(call);
+        case Operation::list_multipart_uploads: co_return co_await list_multipart_uploads(call);
+        case Operation::delete_objects: co_return co_await delete_objects(call);
+        case Operation::create_multipart_upload: co_return co_await create_multipart_upload(call);
+        case Operation::upload_part: co_return co_await upload_part(call);
+        case Operation::upload_part_copy: co_return co_await upload_part_copy(call);
+        case Operation::complete_multipart_upload: co_return co_await complete_multipart_upload(call);
+        case Operation::abort_multipart_upload: co_return co_await abort_multipart_upload(call);
+        case Operation::list_parts: co_return co_await list_parts(call);
+        case Operation::get_object_tagging: co_return co_await get_object_tagging(call);
+        case Operation::put_object_tagging: co_return co_await put_object_tagging(call);
+        case Operation::delete_object_tagging: co_return co_await delete_object_tagging(call);
+        case Operation::put_object: co_return co_await put_object(call);
+        case Operation::copy_object: co_return co_await copy_object(call);
+        case Operation::get_object: co_return co_await get_object(call, false);
+        case Operation::head_object: co_return co_await get_object(call, true);
+        case Operation::delete_object: co_return co_await delete_object(call);
+        case Operation::admin: co_return co_await admin(call);
     }
-    if (t.bucket == kAdminPath) co_return co_await admin(call);
-    if (auto problem = bucket_name_problem(t.bucket)) throw S3Error(400, "InvalidBucketName", *problem);
-
-    if (t.key.empty()) {
-        if (method == "GET") {
-            if (t.has("location")) co_return co_await get_bucket_location(call);
-            if (t.has("versioning")) co_return co_await get_bucket_versioning(call);
-            if (t.has("versions")) co_return co_await list_object_versions(call);
-            if (t.has("uploads")) co_return co_await list_multipart_uploads(call);
-            if (t.has("acl") || t.has("policy") || t.has("lifecycle") || t.has("cors") ||
-                t.has("tagging") || t.has("notification") || t.has("replication") || t.has("encryption") ||
-                t.has("object-lock") || t.has("website") || t.has("logging") || t.has("ownershipControls")) {
-                throw not_implemented("this bucket sub-resource is not implemented yet");
-            }
-            const std::string* list_type = t.param("list-type");
-            co_return co_await list_objects(call, list_type != nullptr && *list_type == "2");
-        }
-        if (method == "PUT") {
-            if (t.has("versioning")) co_return co_await put_bucket_versioning(call);
-            if (!t.query.empty()) throw not_implemented("this bucket sub-resource is not implemented yet");
-            co_return co_await create_bucket(call);
-        }
-        if (method == "HEAD") co_return co_await head_bucket(call);
-        if (method == "DELETE") {
-            if (!t.query.empty()) throw not_implemented("this bucket sub-resource is not implemented yet");
-            co_return co_await delete_bucket(call);
-        }
-        if (method == "POST" && t.has("delete")) co_return co_await delete_objects(call);
-        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
-    }
-
-    if (auto problem = object_key_problem(t.key)) throw S3Error(400, problem->code, problem->message);
-    if (method == "POST" && t.has("uploads")) co_return co_await create_multipart_upload(call);
-    if (t.has("uploadId")) {
-        if (method == "PUT" && call.header("x-amz-copy-source")) co_return co_await upload_part_copy(call);
-        if (method == "PUT") co_return co_await upload_part(call);
-        if (method == "POST") co_return co_await complete_multipart_upload(call);
-        if (method == "DELETE") co_return co_await abort_multipart_upload(call);
-        if (method == "GET") co_return co_await list_parts(call);
-        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
-    }
-    if (t.has("tagging")) {
-        if (method == "GET") co_return co_await get_object_tagging(call);
-        if (method == "PUT") co_return co_await put_object_tagging(call);
-        if (method == "DELETE") co_return co_await delete_object_tagging(call);
-        throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
-    }
-    if (t.has("uploads") || t.has("acl") || t.has("retention") ||
-        t.has("legal-hold") || t.has("attributes") || t.has("restore") || t.has("select")) {
-        throw not_implemented("this object sub-resource is not implemented yet");
-    }
-    if (method == "PUT") {
-        if (call.header("x-amz-copy-source")) co_return co_await copy_object(call);
-        co_return co_await put_object(call);
-    }
-    if (method == "GET") co_return co_await get_object(call, false);
-    if (method == "HEAD") co_return co_await get_object(call, true);
-    if (method == "DELETE") co_return co_await delete_object(call);
-    throw S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
 }
 
 }  // namespace shoal::s3

@@ -10,20 +10,21 @@
 
 #include "core/auth/signing_key_cache.hpp"
 #include "core/s3/call.hpp"
+#include "core/s3/operation.hpp"
 
 namespace shoal::s3 {
 
 class Api {
 public:
     // `maintenance` may be null (no background jobs: tests, tools).
-    Api(engine::ObjectStore& objects, ApiOptions options, auth::SecretKeyLookup secret_for, log::Logger& log,
+    Api(engine::ObjectStore& objects, ApiOptions options, access::KeyRing& keys, log::Logger& log,
         engine::Maintenance* maintenance = nullptr);
 
     asio::awaitable<void> handle(http::Exchange& exchange);
 
 private:
     void authenticate(Call& call);
-    asio::awaitable<void> dispatch(Call& call);
+    asio::awaitable<void> dispatch(Call& call, Operation op);
     std::string next_request_id();
 
     ApiOptions options_;

@@ -2,6 +2,7 @@
 // GetBucketLocation, Get/PutBucketVersioning.
 #include <chrono>
 
+#include "core/access/key_ring.hpp"
 #include "core/engine/async_commit.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/create_bucket_request.hpp"
@@ -35,7 +36,10 @@ asio::awaitable<void> list_buckets(Call& call) {
     XmlWriter xml("ListAllMyBucketsResult");
     xml.open("Owner").element("ID", call.services.options.owner_id).element("DisplayName", call.services.options.owner_id).close();
     xml.open("Buckets");
+    const access::KeyRing& keys = call.services.keys;
     for (const meta::BucketRecord& b : snapshot.catalog().buckets()) {
+        // A key sees the buckets it holds a grant on; root sees them all.
+        if (keys.permissions(call.auth->access_key, b.id) == access::kNoPermissions) continue;
         xml.open("Bucket").element("Name", b.name).element("CreationDate", iso8601_ms(b.created_ms)).close();
     }
     xml.close();
@@ -52,8 +56,20 @@ asio::awaitable<void> create_bucket(Call& call) {
                           call.services.options.region);
     }
     const std::string name = call.target.bucket;
-    co_await engine::async_commit(call.services.objects.meta(),
-                                  [&](meta::Catalog& catalog) { catalog.create_bucket(name, now_ms()); });
+    access::KeyRing& keys = call.services.keys;
+    const std::string& creator = call.auth->access_key;
+    const bool root = keys.is_root(creator);
+    co_await engine::async_commit(call.services.objects.meta(), [&](meta::Catalog& catalog) {
+        if (const auto existing = catalog.bucket(name); existing && !root &&
+                                                        keys.permissions(creator, existing->id) == access::kNoPermissions) {
+            throw S3Error(409, "BucketAlreadyExists",
+                          "The requested bucket name is not available. Please select a different name and try again.");
+        }
+        const meta::BucketRecord created = catalog.create_bucket(name, now_ms());
+        // A key that creates a bucket owns it, in the same commit.
+        if (!root) access::KeyRing::grant_in(catalog, creator, created.id, access::kAllPermissions);
+    });
+    if (!root) keys.reload();
     // (Header lists are built before co_await: GCC 12 miscompiles initializer lists inside it.)
     std::vector<http::Header> headers{http::Header{"Location", "/" + name}};
     co_await call.respond_empty(200, std::move(headers));
@@ -67,8 +83,14 @@ asio::awaitable<void> head_bucket(Call& call) {
 
 asio::awaitable<void> delete_bucket(Call& call) {
     const std::string name = call.target.bucket;
-    co_await engine::async_commit(call.services.objects.meta(),
-                                  [&](meta::Catalog& catalog) { catalog.delete_bucket(name); });
+    co_await engine::async_commit(call.services.objects.meta(), [&](meta::Catalog& catalog) {
+        const std::uint64_t id = catalog.bucket_or_refuse(name).id;
+        catalog.delete_bucket(name);
+        // Grants die with their bucket: a new bucket of the same name gets a
+        // new id, and nobody's old grant.
+        access::KeyRing::forget_bucket_in(catalog, id);
+    });
+    call.services.keys.reload();
     co_await call.respond_empty(204);
 }
 

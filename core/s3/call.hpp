@@ -19,13 +19,16 @@
 namespace shoal::engine {
 class Maintenance;
 }  // namespace shoal::engine
+namespace shoal::access {
+class KeyRing;
+}  // namespace shoal::access
 
 namespace shoal::s3 {
 
 struct ApiOptions {
     std::vector<std::string> domains;  // for virtual-hosted-style addressing
     std::string region = "us-east-1";
-    std::string owner_id = "shoal";    // the single owner until keys and grants arrive
+    std::string owner_id = "shoal";    // the owner shown in listings (the node)
     std::uint64_t min_part_size = 5u << 20;  // multipart parts but the last (S3: 5 MiB)
     // A copy still working after this long answers 200 at once and sends a
     // space this often until its result (slow_answer.hpp).
@@ -36,7 +39,7 @@ struct Services {
     engine::ObjectStore& objects;
     const ApiOptions& options;
     log::Logger& log;
-    auth::SecretKeyLookup secret_for;
+    access::KeyRing& keys;  // root and the access keys, with their grants
     engine::Maintenance* maintenance = nullptr;  // scrub and rebuild status, for the admin endpoints
 };
 
@@ -45,7 +48,7 @@ struct Call {
     Target target;
     std::string request_id;
     Services& services;
-    std::optional<auth::Authenticated> auth;  // set once the request's signature checked out
+    std::optional<auth::Authenticated> auth;  // set once the request's signature checked out; none: anonymous
 
     const http::Request& request() const { return exchange.request(); }
     const std::string* header(std::string_view name) const { return exchange.request().header(name); }
@@ -99,6 +102,8 @@ std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call&
 // GET /_shoal/drives and whatever node administration comes (admin_ops.cpp).
 constexpr std::string_view kAdminPath = "_shoal";
 asio::awaitable<void> admin(Call& call);
+// /_shoal/keys...: access keys and their grants (key_admin_ops.cpp).
+asio::awaitable<void> admin_keys(Call& call);
 
 asio::awaitable<void> list_buckets(Call& call);
 asio::awaitable<void> create_bucket(Call& call);

@@ -22,6 +22,7 @@
 #include "core/engine/version_source.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/conditions.hpp"
+#include "core/s3/access_check.hpp"
 #include "core/s3/copy_source.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/range.hpp"
@@ -48,6 +49,7 @@ struct Source {
 // The source a copy request names, checked against its conditions.
 Source resolve_source(Call& call) {
     Source source{parse_copy_source(*call.header("x-amz-copy-source")), {}};
+    check_source_access(call, source.names.bucket);
     const std::string* version_id = source.names.version_id ? &*source.names.version_id : nullptr;
     source.located = locate_version(call.services.objects, source.names.bucket, source.names.key, version_id);
     if (source.located.version.delete_marker) {

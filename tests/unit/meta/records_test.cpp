@@ -152,4 +152,31 @@ TEST_CASE("a bucket keeps its storage policy; format-1 bucket records have none"
     CHECK(legacy.name == "old");
     CHECK(legacy.versioning == Versioning::enabled);
     CHECK(legacy.policy.empty());
+    CHECK_FALSE(legacy.public_read);
+
+    b.public_read = true;
+    CHECK(decode_bucket(encode(b)).public_read);
+}
+
+TEST_CASE("an access key record keeps its flags and grants", "[meta]") {
+    KeyRecord k;
+    k.access_key = "SKABCDEFGHIJKLMNOPQR";
+    k.name = "backups";
+    k.sealed_secret = std::string("\0\1sealed", 8);
+    k.created_ms = 1234;
+    k.enabled = false;
+    k.create_buckets = true;
+    k.grants = {KeyGrant{3, 1}, KeyGrant{900, 7}};
+    const KeyRecord back = decode_key(encode(k));
+    CHECK(back.access_key == k.access_key);
+    CHECK(back.name == "backups");
+    CHECK(back.sealed_secret == k.sealed_secret);
+    CHECK(back.created_ms == 1234);
+    CHECK_FALSE(back.enabled);
+    CHECK(back.create_buckets);
+    REQUIRE(back.grants.size() == 2);
+    CHECK(back.grants[1].bucket_id == 900);
+    CHECK(back.grants[1].permissions == 7);
+    const std::string bytes = encode(k);
+    CHECK_THROWS_AS(decode_key(bytes.substr(0, bytes.size() - 1)), CorruptRecord);
 }

@@ -1,0 +1,57 @@
+#include "core/runtime/durable_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "core/runtime/unique_fd.hpp"
+
+namespace shoal::runtime {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& file, const char* what, int err) {
+    throw std::runtime_error(std::string(what) + " " + file.string() + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+void write_file_durably(const std::filesystem::path& file, std::string_view content, unsigned mode) {
+    const std::filesystem::path temp = file.string() + ".tmp";
+    {
+        UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+        if (!fd) fail(temp, "cannot create", errno);
+        for (std::size_t done = 0; done < content.size();) {
+            const ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) fail(temp, "cannot write", errno);
+            done += static_cast<std::size_t>(n);
+        }
+        if (::fdatasync(fd.get()) != 0) fail(temp, "cannot sync", errno);
+    }
+    if (::rename(temp.c_str(), file.c_str()) != 0) fail(file, "cannot rename into place", errno);
+    const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd || ::fsync(dir_fd.get()) != 0) fail(dir, "cannot sync the directory", errno);
+}
+
+std::optional<std::string> read_small_file(const std::filesystem::path& file) {
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        fail(file, "cannot open", errno);
+    }
+    std::string content;
+    char buffer[4096];
+    while (true) {
+        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(file, "cannot read", errno);
+        if (n == 0) return content;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace shoal::runtime
