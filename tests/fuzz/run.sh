@@ -4,7 +4,7 @@
 # target finds a crash, a sanitizer report, a leak, a timeout or an
 # out-of-memory; the input that did it is kept and its path printed.
 #
-#   tests/fuzz/run.sh                  every target, 25 s each (what CI runs)
+#   tests/fuzz/run.sh                  every target, 60 s each (what CI runs)
 #   tests/fuzz/run.sh 600              every target, 10 minutes each
 #   tests/fuzz/run.sh 300 sigv4 range  only those targets
 #   SHOAL_FUZZ_SECONDS=120 tests/fuzz/run.sh   the default time, as tests/run-all.sh passes it on
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-seconds=${1:-${SHOAL_FUZZ_SECONDS:-25}}
+seconds=${1:-${SHOAL_FUZZ_SECONDS:-60}}
 [ "$#" -gt 0 ] && shift
 case "$seconds" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 
