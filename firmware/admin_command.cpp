@@ -193,7 +193,8 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
                 admin_call(node, set ? "PUT" : "GET",
                            target + (set ? std::string("?public-read=") + (options.operands[1] == "on" ? "true" : "false")
                                          : std::string()));
-            const pugi::xml_node bucket = answer_xml(r).child("Bucket");
+            const pugi::xml_document doc = answer_xml(r);  // owns the nodes: keep it alive
+            const pugi::xml_node bucket = doc.child("Bucket");
             std::cout << bucket.child_value("Name") << ": public-read "
                       << (std::string(bucket.child_value("PublicRead")) == "true" ? "on" : "off") << "\n";
             return 0;
