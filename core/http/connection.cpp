@@ -58,6 +58,12 @@ void Connection::close() {
     timer_.cancel();
 }
 
+void Connection::set_deadline(Clock::time_point deadline) {
+    const bool earlier = deadline < deadline_;
+    deadline_ = deadline;
+    if (earlier) timer_.cancel();  // the watchdog wakes, finds the deadline ahead and waits for it
+}
+
 // Closes the socket when the current deadline passes; every pending operation
 // on the connection then fails and serve() ends.
 asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/) {
@@ -96,7 +102,7 @@ asio::awaitable<bool> Connection::choose_stream() {
         co_return true;
     }
     idle_ = false;
-    deadline_ = Clock::now() + options.header_timeout;
+    set_deadline(Clock::now() + options.header_timeout);
     std::string failure;
     try {
         stream_ = options.tls(socket_);
@@ -105,6 +111,7 @@ asio::awaitable<bool> Connection::choose_stream() {
         failure = e.what();
     }
     if (failure.empty()) co_return true;
+    if (!socket_.is_open() && deadline_ <= Clock::now()) failure = "no complete handshake within header_timeout";
     // A failed handshake is the client's business (a scanner, a wrong CA, an
     // old client): logged for the operator, harmless to other connections.
     const auto peer = socket_.remote_endpoint(ec);
@@ -205,7 +212,7 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 if (idle_) {
                     // The whole head must now arrive within header_timeout (slow clients).
                     idle_ = false;
-                    deadline_ = Clock::now() + options.header_timeout;
+                    set_deadline(Clock::now() + options.header_timeout);
                 }
             }
             idle_ = false;

@@ -52,6 +52,9 @@ private:
     // when the connection is to close (closed client, failed handshake).
     asio::awaitable<bool> choose_stream();
     void close();
+    // Moves the deadline; an earlier one re-arms the watchdog, whose timer
+    // would otherwise wait for the later deadline it was set to.
+    void set_deadline(Clock::time_point deadline);
 
     // For Exchange: body reads (0 at end of stream) and writes, each under a deadline.
     // Both throw ConnectionLost when the socket fails.
