@@ -232,6 +232,10 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 co_return;
             }
             buffer.erase(0, head_end);
+            // The head is in: no client to wait for until the handler reads the
+            // body or writes (each sets its own deadline). A handler's long work
+            // (a DELETE of 10,000 parts) must not run into header_timeout.
+            deadline_ = Clock::time_point::max();
             if (!co_await exchange(std::get<Request>(parsed), buffer)) {
                 close();
                 co_return;

@@ -290,6 +290,9 @@ class DefaultTls(unittest.TestCase):
             self.assertEqual(handshake(port, context)[2], cipher)
         # A TLS 1.3-capable client settles on 1.2.
         self.assertEqual(handshake(port, lax_context())[1], "TLSv1.2")
+        # Refused by the server, not by the client's own library.
+        self.daemon.wait_for_line(r"tls handshake failed .*Handshake protocol not within min/max boundaries")
+        self.daemon.wait_for_line(r"tls handshake failed .*no ciphersuites in common")
 
 
 class CertificateReload(unittest.TestCase):
