@@ -1,7 +1,5 @@
 #include "core/tls/certificate_store.hpp"
 
-#include <sys/stat.h>
-
 #include <fstream>
 #include <sstream>
 
@@ -10,9 +8,10 @@
 namespace shoal::tls {
 namespace {
 
+// The file's text; empty when it cannot be read (missing while being replaced).
 std::string read_text(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw TlsError("cannot read " + path.string());
+    if (!in) return {};
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
@@ -28,26 +27,29 @@ CertificateStore::CertificateStore(std::filesystem::path certificate, std::files
       random_(std::move(random)),
       log_(log),
       check_interval_(check_interval) {
-    // Stamps first: a change while loading is seen at the next check.
-    certificate_stamp_ = stamp_of(certificate_path_);
-    key_stamp_ = stamp_of(key_path_);
-    current_ = load();
+    const Contents contents = read();
+    if (contents.certificate.empty()) throw TlsError("cannot read " + certificate_path_.string());
+    if (contents.key.empty()) throw TlsError("cannot read " + key_path_.string());
+    current_ = load(contents);
+    loaded_digest_ = contents.digest();
     next_check_ = std::chrono::steady_clock::now() + check_interval_;
 }
 
-CertificateStore::Stamp CertificateStore::stamp_of(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return Stamp{};  // missing: a change too, when it comes back
-    return Stamp{static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),
-                 static_cast<unsigned long long>(st.st_size),
-                 static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                 static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
+hash::Sha256::Digest CertificateStore::Contents::digest() const {
+    hash::Sha256 sha;
+    sha.update(certificate);
+    sha.update(std::string_view("\0", 1));  // the boundary between the two
+    sha.update(key);
+    return sha.finish();
 }
 
-std::shared_ptr<const ServerConfig> CertificateStore::load() const {
-    auto credentials = std::make_shared<const CertifiedKey>(read_text(certificate_path_), read_text(key_path_),
-                                                            "(" + certificate_path_.string() + ", " +
-                                                                key_path_.string() + ")");
+CertificateStore::Contents CertificateStore::read() const {
+    return Contents{read_text(certificate_path_), read_text(key_path_)};
+}
+
+std::shared_ptr<const ServerConfig> CertificateStore::load(const Contents& contents) const {
+    auto credentials = std::make_shared<const CertifiedKey>(
+        contents.certificate, contents.key, "(" + certificate_path_.string() + ", " + key_path_.string() + ")");
     return std::make_shared<const ServerConfig>(std::move(credentials), random_);
 }
 
@@ -56,13 +58,12 @@ std::shared_ptr<const ServerConfig> CertificateStore::current() {
     const auto now = std::chrono::steady_clock::now();
     if (now < next_check_) return current_;
     next_check_ = now + check_interval_;
-    const Stamp certificate = stamp_of(certificate_path_);
-    const Stamp key = stamp_of(key_path_);
-    if (certificate == certificate_stamp_ && key == key_stamp_) return current_;
-    certificate_stamp_ = certificate;
-    key_stamp_ = key;
+    const Contents contents = read();
+    const hash::Sha256::Digest digest = contents.digest();
+    if (digest == loaded_digest_) return current_;
+    loaded_digest_ = digest;  // tried once per change, whatever the outcome
     try {
-        current_ = load();
+        current_ = load(contents);
         const CertifiedKey& loaded = current_->credentials();
         log_.info("tls certificate reloaded", {{"file", certificate_path_.string()},
                                                {"subject", loaded.subject()},

@@ -1,7 +1,7 @@
 // The server's certificate and key, read from two PEM files and reloaded
-// when they change, without a restart: current() looks at the files at most
-// once per `check_interval` (two stat calls) and, when either changed, builds
-// a new ServerConfig. New connections get the new one; open connections keep
+// when they change, without a restart: current() reads the files at most
+// once per `check_interval` (they are small) and, when their content changed,
+// builds a new ServerConfig. New connections get the new one; open connections keep
 // theirs. A pair that does not load (half-written, mismatched) is logged and
 // the previous one stays in use until the files change again.
 #pragma once
@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/hash/sha256.hpp"
 #include "core/log/logger.hpp"
 #include "core/tls/random.hpp"
 #include "core/tls/server_config.hpp"
@@ -30,14 +31,14 @@ public:
     const std::filesystem::path& certificate_path() const { return certificate_path_; }
 
 private:
-    // What tells a file changed: replaced (inode), rewritten (times, size).
-    struct Stamp {
-        unsigned long long device = 0, inode = 0, size = 0;
-        long long mtime_ns = 0, ctime_ns = 0;
-        bool operator==(const Stamp&) const = default;
+    // What the files held when last looked at: their digests, so any change
+    // counts, even a rewrite in place within one tick of the file clock.
+    struct Contents {
+        std::string certificate, key;  // PEM text, empty when unreadable
+        hash::Sha256::Digest digest() const;
     };
-    static Stamp stamp_of(const std::filesystem::path& path);
-    std::shared_ptr<const ServerConfig> load() const;
+    Contents read() const;
+    std::shared_ptr<const ServerConfig> load(const Contents& contents) const;
 
     const std::filesystem::path certificate_path_;
     const std::filesystem::path key_path_;
@@ -48,7 +49,7 @@ private:
     std::mutex mutex_;  // guards what follows
     std::shared_ptr<const ServerConfig> current_;
     std::chrono::steady_clock::time_point next_check_;
-    Stamp certificate_stamp_, key_stamp_;
+    hash::Sha256::Digest loaded_digest_{};
 };
 
 }  // namespace shoal::tls
