@@ -1,8 +1,9 @@
 #include "core/tls/self_signed.hpp"
 
-#include <ctime>
 #include <array>
 #include <cstdint>
+#include <ctime>
+#include <limits>
 
 #include <asio/ip/address.hpp>
 #include <mbedtls/bignum.h>
@@ -121,9 +122,12 @@ SelfSigned make_self_signed(const std::vector<std::string>& host_names, const st
     check(mbedtls_x509write_crt_set_serial(crt, &serial.value), "self-signed certificate serial");
 
     // From a day ago (clocks of clients and of a device without RTC differ) for ten years.
+    // A 32-bit time_t (Debian's armhf) ends in January 2038: no later than that.
     const std::time_t now = std::time(nullptr);
-    check(mbedtls_x509write_crt_set_validity(crt, x509_time(now - 86400).c_str(),
-                                             x509_time(now + 3653L * 86400).c_str()),
+    constexpr std::time_t kTenYears = 3653 * 86400;
+    const std::time_t latest = std::numeric_limits<std::time_t>::max();
+    const std::time_t not_after = now > latest - kTenYears ? latest : now + kTenYears;
+    check(mbedtls_x509write_crt_set_validity(crt, x509_time(now - 86400).c_str(), x509_time(not_after).c_str()),
           "self-signed certificate validity");
     // An end-entity certificate: clients pin it as their CA file, it signs nothing else.
     check(mbedtls_x509write_crt_set_basic_constraints(crt, 0, -1), "self-signed certificate constraints");

@@ -164,6 +164,7 @@ class DefaultTls(unittest.TestCase):
         connection = daemon.connection()
         connection.request("GET", "/health/live")
         self.assertEqual(connection.getresponse().status, 200)
+        connection.close()
 
     def test_boto3_over_https(self):
         client = s3_client(self.daemon.https_endpoint, verify=self.daemon.certificate)
@@ -353,6 +354,7 @@ class HttpsOnly(unittest.TestCase):
             response = connection.getresponse()
             self.assertEqual(response.status, 400)
             self.assertIn(b"https://", response.read())
+            connection.close()
             self.assertEqual(https_get(daemon.port, daemon.certificate)[0], 200)
             client = s3_client(daemon.https_endpoint, verify=daemon.certificate)
             client.create_bucket(Bucket="only-tls")
@@ -371,6 +373,7 @@ class TlsOff(unittest.TestCase):
             connection = daemon.connection()
             connection.request("GET", "/health/live")
             self.assertEqual(connection.getresponse().status, 200)
+            connection.close()
         finally:
             stop_cleanly(daemon)
 
