@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,6 +56,10 @@ void write_file(const std::filesystem::path& path, const std::string& text, mode
     const std::filesystem::path temporary = path.string() + ".tmp";
     runtime::UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!fd) throw std::system_error(errno, std::generic_category(), "cannot create " + temporary.string());
+    // A leftover temporary file keeps its mode through O_CREAT: set it.
+    if (::fchmod(fd.get(), mode) != 0) {
+        throw std::system_error(errno, std::generic_category(), "cannot chmod " + temporary.string());
+    }
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
