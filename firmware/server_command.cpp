@@ -143,6 +143,15 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         return 1;
     }
 
+    // The certificate pair (generated on a first start), before anything runs.
+    std::unique_ptr<tls::CertificateStore> certificates;
+    try {
+        certificates = setup_tls(config, drives.front().path(), log);
+    } catch (const std::exception& e) {
+        log.error("cannot set up TLS", {{"error", e.what()}});
+        return 1;
+    }
+
     placement::Conscience conscience(std::move(drive_infos), placement::ConscienceOptions{});
     // Blocking disk work: enough threads to keep every drive busy.
     runtime::BlockingPool pool(std::max<std::size_t>(4, 2 * drives.size()));
@@ -216,13 +225,6 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     s3::Api s3_api(objects, api_options, secret_for, log, &maintenance);
 
     // HTTPS on the same port (docs/tls.md); each handshake takes the current certificate.
-    std::unique_ptr<tls::CertificateStore> certificates;
-    try {
-        certificates = setup_tls(config, drives.front().path(), log);
-    } catch (const std::exception& e) {
-        log.error("cannot set up TLS", {{"error", e.what()}});
-        return 1;
-    }
     http::ServerOptions options = http_options(config);
     options.plain_http = config.plain_http;
     if (certificates) {
