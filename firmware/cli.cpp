@@ -15,6 +15,7 @@ constexpr FlagSpec kServerFlags[] = {
     {"--config", ""},
     {"--address", "server.address"},
     {"--threads", "server.threads"},
+    {"--tls", "server.tls"},
     {"--log-level", "log.level"},
     {"--log-format", "log.format"},
 };
@@ -88,6 +89,7 @@ std::string usage_text() {
            "  --config FILE          TOML configuration file (env SHOAL_CONFIG)\n"
            "  --address HOST:PORT    listen address (server.address)\n"
            "  --threads N            event-loop threads, 0 = one per CPU (server.threads)\n"
+           "  --tls MODE             HTTPS on the server port: auto, on, off (server.tls)\n"
            "  --log-level LEVEL      debug, info, warn, error (log.level)\n"
            "  --log-format FORMAT    text or json (log.format)\n"
            "\n"

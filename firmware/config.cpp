@@ -73,6 +73,28 @@ std::string apply_address(Config& c, const Values& v) {
     return {};
 }
 
+std::string apply_tls(Config& c, const Values& v) {
+    if (v.at(0) == "off") c.tls = TlsMode::off;
+    else if (v.at(0) == "on") c.tls = TlsMode::on;
+    else if (v.at(0) == "auto") c.tls = TlsMode::automatic;
+    else return "auto, on or off";
+    return {};
+}
+
+std::string apply_plain_http(Config& c, const Values& v) {
+    if (v.at(0) == "on") c.plain_http = true;
+    else if (v.at(0) == "off") c.plain_http = false;
+    else return "on or off";
+    return {};
+}
+
+template <std::filesystem::path Config::*field>
+std::string apply_path(Config& c, const Values& v) {
+    if (v.at(0).find('\0') != std::string::npos) return "a file path";
+    c.*field = v.at(0);
+    return {};
+}
+
 std::string apply_threads(Config& c, const Values& v) {
     const auto n = parse_uint(v.at(0), 256);
     if (!n) return "an integer from 0 (one per CPU) to 256";
@@ -243,6 +265,15 @@ std::string apply_log_format(Config& c, const Values& v) {
 constexpr Setting kSettings[] = {
     {"server.address", Kind::string, "0.0.0.0:9000", "address and port to serve S3 on (port 0: any free port)",
      apply_address},
+    {"server.tls", Kind::string, "auto",
+     "HTTPS on the server port: auto (self-signed certificate generated if none), on (certificate required), off",
+     apply_tls},
+    {"server.http", Kind::string, "on", "off: plain HTTP requests are refused (HTTPS only; needs server.tls)",
+     apply_plain_http},
+    {"server.tls_cert", Kind::string, "\"\" (<first drive>/certs/public.crt)",
+     "PEM certificate (then intermediates) for HTTPS; reloaded when it changes", apply_path<&Config::tls_certificate>},
+    {"server.tls_key", Kind::string, "\"\" (<first drive>/certs/private.key)",
+     "PEM private key of server.tls_cert; reloaded when it changes", apply_path<&Config::tls_key>},
     {"server.threads", Kind::integer, "0", "event-loop threads; 0 = one per CPU", apply_threads},
     {"server.max_connections", Kind::integer, "1024", "open client connections at most; more are refused with 503",
      apply_max_connections},
@@ -454,6 +485,13 @@ LoadedConfig load_config(const ConfigSources& sources) {
     }
     for (const auto& [key, values] : lists) apply(config, *find_setting(key), values, "command line");
 
+    // Settings that only make sense together.
+    if (!config.plain_http && config.tls == TlsMode::off) {
+        throw ConfigError("server.http: off needs server.tls auto or on (nothing would be served)");
+    }
+    if (config.tls_certificate.empty() != config.tls_key.empty()) {
+        throw ConfigError("server.tls_cert and server.tls_key: set both or neither");
+    }
     return loaded;
 }
 

@@ -21,6 +21,10 @@
 
 namespace shoal::firmware {
 
+// HTTPS on the S3 port (docs/tls.md): off; auto (the certificate pair, else
+// a self-signed one generated at start); on (the pair must exist).
+enum class TlsMode { off, on, automatic };
+
 struct Config {
     // [server]
     std::string listen_host = "0.0.0.0";  // numeric IPv4/IPv6 address
@@ -31,6 +35,10 @@ struct Config {
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds body_timeout{60'000};
     std::chrono::milliseconds shutdown_grace{10'000};
+    TlsMode tls = TlsMode::automatic;
+    bool plain_http = true;                // plain HTTP served on the port besides TLS
+    std::filesystem::path tls_certificate;  // empty (with tls_key): <first drive>/certs/public.crt
+    std::filesystem::path tls_key;          // empty: <first drive>/certs/private.key
     // [storage]
     std::vector<std::filesystem::path> drives{"shoal-data"};
     std::filesystem::path metadata_dir;  // empty: <first drive>/meta

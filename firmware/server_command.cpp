@@ -28,7 +28,9 @@
 #include "core/s3/api.hpp"
 #include "core/s3/errors.hpp"
 #include "core/storage/drive_directory.hpp"
+#include "core/tls/tls_stream.hpp"
 #include "firmware/build_info.hpp"
+#include "firmware/tls_setup.hpp"
 
 namespace shoal::firmware {
 namespace {
@@ -152,6 +154,15 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         return 1;
     }
 
+    // The certificate pair (generated on a first start), before anything runs.
+    std::unique_ptr<tls::CertificateStore> certificates;
+    try {
+        certificates = setup_tls(config, drives.front().path(), log);
+    } catch (const std::exception& e) {
+        log.error("cannot set up TLS", {{"error", e.what()}});
+        return 1;
+    }
+
     placement::Conscience conscience(std::move(drive_infos), placement::ConscienceOptions{});
     // Blocking disk work: enough threads to keep every drive busy.
     runtime::BlockingPool pool(std::max<std::size_t>(4, 2 * drives.size()));
@@ -219,10 +230,19 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api_options.keepalive_interval = config.keepalive_interval;
     s3::Api s3_api(objects, api_options, *keys, log, &maintenance);
 
+    // HTTPS on the same port (docs/tls.md); each handshake takes the current certificate.
+    http::ServerOptions options = http_options(config);
+    options.plain_http = config.plain_http;
+    if (certificates) {
+        options.tls = [store = certificates.get()](asio::ip::tcp::socket& socket) -> std::unique_ptr<http::ByteStream> {
+            return std::make_unique<tls::TlsStream>(socket, store->current());
+        };
+    }
+
     runtime::EventLoops loops(config.threads);
     api::Router router(s3_api);
     http::Server server(
-        loops, http_options(config), log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
+        loops, options, log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
         s3::transport_error);
 
     asio::ip::tcp::endpoint bound;
@@ -247,8 +267,11 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
             }
         },
         asio::detached);
+    const char* tls_mode = config.tls == TlsMode::off ? "off" : config.tls == TlsMode::on ? "on" : "auto";
     log.info("listening", {{"address", endpoint_text(bound)},
-                           {"url", "http://" + endpoint_text(bound)},
+                           {"url", (config.plain_http ? "http://" : "https://") + endpoint_text(bound)},
+                           {"tls", tls_mode},
+                           {"http", config.plain_http},
                            {"threads", loops.size()},
                            {"drives", drives.size()}});
 

@@ -21,7 +21,11 @@ constexpr std::size_t kReadChunk = 4096;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<Server::State> state, std::size_t loop_index)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), state_(std::move(state)), loop_index_(loop_index) {}
+    : socket_(std::move(socket)),
+      stream_(std::make_unique<PlainStream>(socket_)),
+      timer_(socket_.get_executor()),
+      state_(std::move(state)),
+      loop_index_(loop_index) {}
 
 Connection::~Connection() {
     state_->connections[loop_index_].erase(this);
@@ -47,10 +51,17 @@ void Connection::drain() {
 }
 
 void Connection::close() {
+    if (socket_.is_open()) stream_->close_notify();
     asio::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     timer_.cancel();
+}
+
+void Connection::set_deadline(Clock::time_point deadline) {
+    const bool earlier = deadline < deadline_;
+    deadline_ = deadline;
+    if (earlier) timer_.cancel();  // the watchdog wakes, finds the deadline ahead and waits for it
 }
 
 // Closes the socket when the current deadline passes; every pending operation
@@ -69,19 +80,45 @@ asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/)
 
 asio::awaitable<std::size_t> Connection::read_some(std::span<char> out) {
     deadline_ = Clock::now() + state_->options.body_timeout;
-    asio::error_code ec;
-    const std::size_t n =
-        co_await socket_.async_read_some(asio::buffer(out.data(), out.size()), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::eof) co_return 0;
-    if (ec) throw ConnectionLost("read failed: " + ec.message());
-    co_return n;
+    co_return co_await stream_->read_some(out);
 }
 
 asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
     deadline_ = Clock::now() + state_->options.send_timeout;
+    co_await stream_->write_all(buffers);
+}
+
+asio::awaitable<bool> Connection::choose_stream() {
+    const ServerOptions& options = state_->options;
+    // Waits (idle, under idle_timeout) for the first byte without taking it.
+    std::array<char, 1> first{};
     asio::error_code ec;
-    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) throw ConnectionLost("write failed: " + ec.message());
+    const std::size_t n = co_await socket_.async_receive(asio::buffer(first), asio::socket_base::message_peek,
+                                                         asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || n == 0) co_return false;
+    constexpr char kTlsHandshakeRecord = 0x16;
+    if (first[0] != kTlsHandshakeRecord) {
+        refuse_plain_ = !options.plain_http;
+        co_return true;
+    }
+    idle_ = false;
+    set_deadline(Clock::now() + options.header_timeout);
+    std::string failure;
+    try {
+        stream_ = options.tls(socket_);
+        co_await stream_->open();
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    if (failure.empty()) co_return true;
+    if (!socket_.is_open() && deadline_ <= Clock::now()) failure = "no complete handshake within header_timeout";
+    // A failed handshake is the client's business (a scanner, a wrong CA, an
+    // old client): logged for the operator, harmless to other connections.
+    const auto peer = socket_.remote_endpoint(ec);
+    state_->log.info("tls handshake failed",
+                     {{"peer", ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port())},
+                      {"error", failure}});
+    co_return false;
 }
 
 // Answers a request the server rejects itself; the connection closes after it.
@@ -139,6 +176,10 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
     const ServerOptions& options = state_->options;
     std::string buffer;
     try {
+        if (options.tls && !co_await choose_stream()) {
+            close();
+            co_return;
+        }
         while (true) {
             // Collect one request head.
             idle_ = buffer.empty();
@@ -157,22 +198,32 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 }
                 scanned = buffer.size();
                 buffer.resize(scanned + kReadChunk);
-                asio::error_code ec;
-                const std::size_t n = co_await socket_.async_read_some(
-                    asio::buffer(buffer.data() + scanned, kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+                std::size_t n = 0;
+                try {
+                    n = co_await stream_->read_some(std::span<char>(buffer.data() + scanned, kReadChunk));
+                } catch (const ConnectionLost&) {
+                    n = 0;  // closed below, like at the end of the stream
+                }
                 buffer.resize(scanned + n);
-                if (ec) {
+                if (n == 0) {
                     close();
                     co_return;
                 }
                 if (idle_) {
                     // The whole head must now arrive within header_timeout (slow clients).
                     idle_ = false;
-                    deadline_ = Clock::now() + options.header_timeout;
+                    set_deadline(Clock::now() + options.header_timeout);
                 }
             }
             idle_ = false;
 
+            if (refuse_plain_) {
+                // Read the head first: a client closed on unread data may see a reset, not the answer.
+                state_->log.debug("http request refused: plain HTTP on a TLS-only port");
+                co_await send_error(400, "this port serves HTTPS only; use an https:// URL");
+                close();
+                co_return;
+            }
             ParseResult parsed = parse_request_head(std::string_view(buffer).substr(0, head_end), options.limits);
             if (auto* err = std::get_if<ParseError>(&parsed)) {
                 state_->log.debug("http request rejected", {{"status", err->status}, {"reason", err->reason}});
@@ -181,6 +232,10 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 co_return;
             }
             buffer.erase(0, head_end);
+            // The head is in: no client to wait for until the handler reads the
+            // body or writes (each sets its own deadline). A handler's long work
+            // (a DELETE of 10,000 parts) must not run into header_timeout.
+            deadline_ = Clock::time_point::max();
             if (!co_await exchange(std::get<Request>(parsed), buffer)) {
                 close();
                 co_return;

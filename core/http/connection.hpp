@@ -12,6 +12,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "core/http/byte_stream.hpp"
 #include "core/http/server.hpp"
 
 namespace shoal::http {
@@ -46,7 +47,14 @@ private:
     asio::awaitable<void> send_error(int status, std::string_view reason);
     // Runs the handler on one request; returns whether the connection stays open.
     asio::awaitable<bool> exchange(const Request& request, std::string& buffer);
+    // With TLS configured: looks at the first byte and, for a TLS handshake,
+    // switches to a TLS stream and completes the handshake. Returns false
+    // when the connection is to close (closed client, failed handshake).
+    asio::awaitable<bool> choose_stream();
     void close();
+    // Moves the deadline; an earlier one re-arms the watchdog, whose timer
+    // would otherwise wait for the later deadline it was set to.
+    void set_deadline(Clock::time_point deadline);
 
     // For Exchange: body reads (0 at end of stream) and writes, each under a deadline.
     // Both throw ConnectionLost when the socket fails.
@@ -54,12 +62,14 @@ private:
     asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers);
 
     asio::ip::tcp::socket socket_;
+    std::unique_ptr<ByteStream> stream_;  // over socket_, destroyed before it
     asio::steady_timer timer_;
     Clock::time_point deadline_;
     std::shared_ptr<Server::State> state_;
     std::size_t loop_index_;
     bool idle_ = true;       // waiting for the first byte of a request
     bool draining_ = false;  // close after the current response
+    bool refuse_plain_ = false;  // plain HTTP on a port that wants TLS: answer 400
 };
 
 }  // namespace shoal::http

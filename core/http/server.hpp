@@ -6,6 +6,12 @@
 // next request within idle_timeout, each body read and response write making
 // progress within body_timeout / send_timeout) so a slow or silent client
 // cannot hold resources for ever.
+//
+// TLS shares the port with plain HTTP: a connection whose first byte starts a
+// TLS handshake (a handshake record, 0x16; no HTTP method starts so) is
+// wrapped in the stream ServerOptions::tls makes, after a handshake that must
+// end within header_timeout. ServerOptions::plain_http says whether plain
+// requests are served or refused (400) on the port.
 #pragma once
 
 #include <atomic>
@@ -18,6 +24,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 
+#include "core/http/byte_stream.hpp"
 #include "core/http/exchange.hpp"
 #include "core/http/request.hpp"
 #include "core/http/request_parser.hpp"
@@ -36,6 +43,10 @@ using Handler = std::function<asio::awaitable<void>(Exchange&)>;
 // 408, 414, 431, 500, 501, 503 or 505), e.g. a malformed head or body.
 using ErrorRenderer = std::function<Response(int status, std::string_view reason)>;
 
+// Wraps an accepted socket in TLS (on the connection's loop, before the
+// handshake). It may throw: the connection is then closed.
+using TlsStreamFactory = std::function<std::unique_ptr<ByteStream>(asio::ip::tcp::socket&)>;
+
 struct ServerOptions {
     Limits limits;
     std::chrono::milliseconds header_timeout{10'000};
@@ -44,6 +55,8 @@ struct ServerOptions {
     std::chrono::milliseconds send_timeout{60'000};  // a response write must progress within this
     std::size_t max_connections = 1024;
     int listen_backlog = 512;
+    TlsStreamFactory tls;    // empty: no TLS, every connection is plain HTTP
+    bool plain_http = true;  // false: plain requests are answered 400 and closed (needs tls)
 };
 
 class Server {

@@ -28,16 +28,18 @@ def clean_env(**extra):
     return env
 
 
-def s3_client(endpoint, access_key=ROOT_USER, secret_key=ROOT_PASSWORD, attempts=1, s3=None, **config):
+def s3_client(endpoint, access_key=ROOT_USER, secret_key=ROOT_PASSWORD, attempts=1, s3=None, verify=None, **config):
     """A boto3 S3 client for a test daemon: path-style addressing, region
     us-east-1, `attempts` tries per call; `s3` adds S3 options (such as
-    payload_signing_enabled), `config` other botocore Config options."""
+    payload_signing_enabled), `config` other botocore Config options;
+    `verify` the CA file an https:// endpoint's certificate is checked
+    against (Daemon.certificate)."""
     import boto3
     from botocore.config import Config
     options = {"addressing_style": "path"}
     options.update(s3 or {})
     return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
-                        region_name="us-east-1",
+                        region_name="us-east-1", verify=verify,
                         config=Config(s3=options, retries={"max_attempts": attempts}, **config))
 
 
@@ -183,6 +185,17 @@ class Daemon:
     @property
     def endpoint(self):
         return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def https_endpoint(self):
+        """The same port over TLS (server.tls = auto, the default)."""
+        return "https://127.0.0.1:%d" % self.port
+
+    @property
+    def certificate(self):
+        """The TLS certificate the daemon serves by default (generated
+        self-signed at its first start): the CA file for its clients."""
+        return os.path.join(self.drives[0], "certs", "public.crt")
 
     def chunk_files(self):
         """Paths of the chunk files on this daemon's drives (pending ones left out)."""

@@ -209,3 +209,29 @@ TEST_CASE("storage.metadata_map_size takes 0 or whole 64 KiB steps from 8 MiB to
     s.environment = {{"SHOAL_STORAGE_METADATA_MAP_SIZE", "33554432"}};
     CHECK(load_config(s).config.metadata_map_size == 32u << 20);
 }
+
+TEST_CASE("tls settings: modes, plain http, certificate files", "[config]") {
+    TempDir dir;
+    const Config defaults = load({});
+    CHECK(defaults.tls == TlsMode::automatic);
+    CHECK(defaults.plain_http);
+    CHECK(defaults.tls_certificate.empty());
+
+    const Config c = load(from_file(dir, "[server]\ntls = \"on\"\nhttp = \"off\"\n"
+                                         "tls_cert = \"/etc/shoal/tls/cert.pem\"\ntls_key = \"/etc/shoal/tls/key.pem\"\n"));
+    CHECK(c.tls == TlsMode::on);
+    CHECK_FALSE(c.plain_http);
+    CHECK(c.tls_certificate == "/etc/shoal/tls/cert.pem");
+    CHECK(c.tls_key == "/etc/shoal/tls/key.pem");
+
+    ConfigSources flag;
+    flag.flags = {{"server.tls", "off"}};
+    CHECK(load(flag).tls == TlsMode::off);
+
+    CHECK_THAT(error_of(from_file(dir, "[server]\ntls = \"maybe\"\n")), Contains("server.tls: expected auto, on or off"));
+    CHECK_THAT(error_of(from_file(dir, "[server]\nhttp = \"no\"\n")), Contains("server.http: expected on or off"));
+    // Nothing left to serve.
+    CHECK_THAT(error_of(from_file(dir, "[server]\ntls = \"off\"\nhttp = \"off\"\n")), Contains("server.http: off needs"));
+    // Half a pair.
+    CHECK_THAT(error_of(from_file(dir, "[server]\ntls_cert = \"/x.pem\"\n")), Contains("set both or neither"));
+}
