@@ -82,10 +82,11 @@ def wait_for_clean_scrub(daemon, timeout=180):
     raise AssertionError("no clean scrub pass in %d s; log:\n%s" % (timeout, daemon.log()[-4000:]))
 
 
-def main_with_workdir(module_globals, prefix):
+def main_with_workdir(module_globals, prefix, add_options=None):
     """The main() of a test module that takes --shoald, --emulator,
-    --workdir and --sanitized (shoald built with ASan/UBSan): sets the
-    module's ARGS and runs its tests in a new work directory (run_in_workdir)."""
+    --workdir and --sanitized (shoald built with ASan/UBSan), and whatever
+    `add_options(parser)` adds: sets the module's ARGS and runs its tests in
+    a new work directory (run_in_workdir)."""
     import argparse
     import sys
     parser = argparse.ArgumentParser()
@@ -93,6 +94,8 @@ def main_with_workdir(module_globals, prefix):
     parser.add_argument("--emulator", default="")
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--sanitized", action="store_true")
+    if add_options:
+        add_options(parser)
     args, rest = parser.parse_known_args()
     module_globals["ARGS"] = args
     run_in_workdir(args, [sys.argv[0]] + rest, prefix)
