@@ -33,7 +33,7 @@ void Connection::start(std::shared_ptr<Connection> self) {
     asio::post(loop, [self = std::move(self)]() mutable {
         self->state_->connections[self->loop_index_].insert(self.get());
         if (self->state_->draining.load()) self->draining_ = true;
-        self->deadline_ = Clock::now() + self->state_->options.idle_timeout;
+        self->set_deadline(Clock::now() + self->state_->options.idle_timeout);
         auto executor = self->socket_.get_executor();
         Connection& connection = *self;
         asio::co_spawn(executor, connection.watchdog(self), asio::detached);
@@ -53,6 +53,13 @@ void Connection::close() {
     timer_.cancel();
 }
 
+void Connection::set_deadline(Clock::time_point deadline) {
+    deadline_ = deadline;
+    // The watchdog sleeps until the deadline it last saw; a later one it finds
+    // when it wakes, a sooner one (header_timeout after idle_timeout) needs a wake-up.
+    if (deadline < timer_.expiry()) timer_.cancel();
+}
+
 // Closes the socket when the current deadline passes; every pending operation
 // on the connection then fails and serve() ends.
 asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/) {
@@ -68,7 +75,7 @@ asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/)
 }
 
 asio::awaitable<std::size_t> Connection::read_some(std::span<char> out) {
-    deadline_ = Clock::now() + state_->options.body_timeout;
+    set_deadline(Clock::now() + state_->options.body_timeout);
     asio::error_code ec;
     const std::size_t n =
         co_await socket_.async_read_some(asio::buffer(out.data(), out.size()), asio::redirect_error(asio::use_awaitable, ec));
@@ -78,7 +85,7 @@ asio::awaitable<std::size_t> Connection::read_some(std::span<char> out) {
 }
 
 asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
-    deadline_ = Clock::now() + state_->options.send_timeout;
+    set_deadline(Clock::now() + state_->options.send_timeout);
     asio::error_code ec;
     co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) throw ConnectionLost("write failed: " + ec.message());
@@ -142,7 +149,7 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
         while (true) {
             // Collect one request head.
             idle_ = buffer.empty();
-            deadline_ = Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout);
+            set_deadline(Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout));
             std::size_t scanned = 0;
             std::size_t head_end;
             while ((head_end = find_head_end(buffer, scanned)) == std::string::npos) {
@@ -168,7 +175,7 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 if (idle_) {
                     // The whole head must now arrive within header_timeout (slow clients).
                     idle_ = false;
-                    deadline_ = Clock::now() + options.header_timeout;
+                    set_deadline(Clock::now() + options.header_timeout);
                 }
             }
             idle_ = false;

@@ -47,6 +47,7 @@ private:
     // Runs the handler on one request; returns whether the connection stays open.
     asio::awaitable<bool> exchange(const Request& request, std::string& buffer);
     void close();
+    void set_deadline(Clock::time_point deadline);  // what the watchdog enforces
 
     // For Exchange: body reads (0 at end of stream) and writes, each under a deadline.
     // Both throw ConnectionLost when the socket fails.
