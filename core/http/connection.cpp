@@ -162,9 +162,20 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                     close();
                     co_return;
                 }
+                asio::error_code ec;
+                if (buffer.empty()) {
+                    // Thousands of connections may sit idle: none holds a read
+                    // buffer until its client sends something.
+                    std::string().swap(buffer);
+                    co_await socket_.async_wait(asio::socket_base::wait_read,
+                                                asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec) {
+                        close();
+                        co_return;
+                    }
+                }
                 scanned = buffer.size();
                 buffer.resize(scanned + kReadChunk);
-                asio::error_code ec;
                 const std::size_t n = co_await socket_.async_read_some(
                     asio::buffer(buffer.data() + scanned, kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
                 buffer.resize(scanned + n);
