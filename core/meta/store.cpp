@@ -6,8 +6,13 @@
 namespace shoal::meta {
 namespace {
 
+// Free bytes below which the device under the database counts as full.
+constexpr std::uintmax_t kDeviceFullBelow = 1 << 20;
+
 // Commit and sync failures come from the device (ENOSPC, EIO, EROFS): the
-// error names the directory, which LMDB's message does not.
+// error names the directory, which LMDB's message does not. LMDB reports a
+// short write, which is how a full device often ends one, as EIO: a failure
+// while the device has (next to) no room left is reported as a full device.
 std::exception_ptr naming(const std::string& dir, const std::exception_ptr& error) {
     const auto named = [&dir](std::string_view what) {
         constexpr std::string_view unnamed = "metadata store: ";
@@ -19,6 +24,13 @@ std::exception_ptr naming(const std::string& dir, const std::exception_ptr& erro
     } catch (const MetaFull& e) {
         return std::make_exception_ptr(MetaFull(named(e.what())));
     } catch (const MetaError& e) {
+        std::error_code ec;
+        const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+        if (!ec && space.available < kDeviceFullBelow) {
+            return std::make_exception_ptr(MetaFull("metadata store " + dir + ": No space left on device (" +
+                                                    std::to_string(space.available) + " bytes free; " +
+                                                    named(e.what()) + ")"));
+        }
         return std::make_exception_ptr(MetaError(named(e.what())));
     } catch (...) {
         return error;

@@ -124,6 +124,21 @@ def chunk_files_on(drives):
     return found
 
 
+def chunk_owner(path):
+    """(bucket, key, version or upload id, part number, chunk index) read from
+    a chunk file's header (docs/chunk-format.md)."""
+    import struct
+    with open(path, "rb") as f:
+        header = f.read(4096)
+    part, index = struct.unpack_from("<II", header, 56)
+    fields, at = [], 72
+    for _ in range(3):
+        (n,) = struct.unpack_from("<H", header, at)
+        fields.append(header[at + 2:at + 2 + n].decode())
+        at += 2 + n
+    return fields[0], fields[1], fields[2], part, index
+
+
 def pending_files_on(drives):
     """Names of the pending (unfinished) chunk files in these drive directories."""
     found = []
