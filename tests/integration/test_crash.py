@@ -250,10 +250,8 @@ class CrashTest(unittest.TestCase):
                 self.assertEqual(load.failures, [])
                 load.cut_batches = sum(1 for st in load.keys.values()
                                        if st.history and st.history[-1] == ("delete-objects", None, "sent"))
-                # The orphan collector considers chunks older than its start
-                # minus one second (server_command.cpp): let those written
-                # just before the kill pass that mark.
-                time.sleep(1.1)
+                # Restarted at once: chunks written in the last moments before
+                # the kill must be collected too (no margin of time).
                 keys = load.keys
                 uploads = getattr(load, "uploads", [])
                 loads.append(load)
@@ -410,7 +408,6 @@ class CrashTest(unittest.TestCase):
                 self.assertNotIn("rebuild done", daemon.log(), "the rebuild ended before the kill")
             finally:
                 daemon.close()
-            time.sleep(1.1)  # past the orphan collector's age mark (see run_cycles)
         daemon = start(0)
         try:
             daemon.wait_for_line("orphan chunk collection done")
