@@ -180,6 +180,13 @@ class MetadataDeviceFull(FaultCase):
         self.assert_all_acked_read_back()
         self.assert_listing_is_acked()
         self.assert_no_leaked_chunks()
+        # Still full, a restart serves reads (and refuses writes alike).
+        self.restart()
+        self.assert_all_acked_read_back()
+        self.assert_listing_is_acked()
+        failure = self.try_put("still-full", 3000)
+        self.assertIsNotNone(failure, "a PUT was acknowledged on a full metadata device")
+        self.assertEqual(failure[:2], (507, "InsufficientStorage"), failure)
         # Room again: writes work again, and a restart finds everything.
         os.remove(filler)
         self.put("after", 2 * CHUNK + 1)
