@@ -14,6 +14,7 @@
 
 Needs root (tmpfs mounts)."""
 import os
+import shlex
 import subprocess
 import time
 import unittest
@@ -227,8 +228,19 @@ class ReadOnlyDataDrive(FaultCase):
         self.assertFalse([k for k in self.chunk_keys_on(ro) if k.startswith("during-")])
         self.assert_all_acked_read_back()  # including the chunks on the read-only drive
         self.assert_listing_is_acked()
+        # A start refuses a drive it cannot write, naming it (the operator
+        # repairs the drive or takes it out of storage.drives).
+        self.s3.close()
+        stop_cleanly(self.daemon)
+        self.daemon = None
+        env = clean_env(SHOAL_ROOT_USER=ROOT_USER, SHOAL_ROOT_PASSWORD=ROOT_PASSWORD,
+                        SHOAL_STORAGE_METADATA_DIR=self.meta)
+        refused = subprocess.run(shlex.split(ARGS.emulator) + [ARGS.shoald, "server", "--address", "127.0.0.1:0",
+                                                               *self.drives], env=env, capture_output=True, timeout=60)
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn(ro, refused.stderr.decode())
         subprocess.run(["mount", "-o", "remount,rw", ro], check=True)
-        self.restart()
+        self.start()
         self.assert_all_acked_read_back()
         self.assert_listing_is_acked()
         self.assert_no_leaked_chunks()
