@@ -152,7 +152,17 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
             set_deadline(Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout));
             std::size_t scanned = 0;
             std::size_t head_end;
+            bool line_checked = false;  // the request line arrived whole and valid
             while ((head_end = find_head_end(buffer, scanned)) == std::string::npos) {
+                if (!line_checked && !buffer.empty()) {
+                    if (const auto err = check_request_start(buffer, options.limits)) {
+                        state_->log.debug("http request rejected", {{"status", err->status}, {"reason", err->reason}});
+                        co_await send_error(err->status, err->reason);
+                        close();
+                        co_return;
+                    }
+                    line_checked = buffer.find("\r\n") != std::string::npos;
+                }
                 if (buffer.size() > options.limits.max_head_bytes) {
                     co_await send_error(431, "request head too large");
                     close();

@@ -255,14 +255,30 @@ class HostileClients(unittest.TestCase):
             self.assertEqual(headers.get("connection"), "close")
             self.assertTrue(responses.at_end())
 
-    def test_unterminated_garbage_behind_a_valid_request_is_cut_at_header_timeout(self):
+    def test_unterminated_garbage_behind_a_valid_request_is_refused_at_once(self):
+        # Not HTTP (a TLS ClientHello's first bytes, then noise), and no blank line.
         with connect(self.port) as s:
-            s.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + os.urandom(300).replace(b"\n", b"."))
+            s.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                      b"\x16\x03\x01\x02\x00\x01" + os.urandom(300).replace(b"\n", b"."))
+            responses = RawResponses(s)
+            self.assertEqual(responses.next()[0], 200)
+            start = time.monotonic()
+            status, headers, _ = responses.next()
+            self.assertEqual(status, 400)
+            self.assertEqual(headers.get("connection"), "close")
+            self.assertTrue(responses.at_end())
+            self.assertLess(time.monotonic() - start, HEADER_TIMEOUT - 1, "not answered before the header timeout")
+
+    def test_a_head_that_never_ends_behind_a_valid_request_is_cut_at_header_timeout(self):
+        with connect(self.port) as s:
+            s.sendall(b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /" + b"a" * 300)
             responses = RawResponses(s)
             self.assertEqual(responses.next()[0], 200)
             start = time.monotonic()
             self.assertTrue(responses.at_end())
-            self.assertLess(time.monotonic() - start, HEADER_TIMEOUT + SLACK)
+            elapsed = time.monotonic() - start
+            self.assertGreater(elapsed, HEADER_TIMEOUT - 1)
+            self.assertLess(elapsed, HEADER_TIMEOUT + SLACK)
 
     def test_body_longer_than_its_content_length(self):
         size = 2 * CHUNK + 7
