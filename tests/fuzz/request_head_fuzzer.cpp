@@ -103,8 +103,12 @@ void parse(std::string_view head, const http::Limits& limits) {
     if (const auto* r = std::get_if<http::Request>(&result)) {
         check_request(*r, head, limits);
         // The connection's early check never refuses what would be accepted,
-        // however much of it has arrived.
+        // however much of it has arrived: every short prefix (the check looks
+        // at the first bytes), those around the request line's end, the whole.
+        const std::size_t eol = head.find("\r\n");
         for (std::size_t n = 0; n <= head.size(); ++n) {
+            if (n > 64 && n + 2 < eol && n != head.size()) continue;
+            if (n > eol + 2 && n != head.size()) continue;
             FUZZ_CHECK(!http::check_request_start(head.substr(0, n), limits), head.substr(0, n));
         }
     } else {
