@@ -3,6 +3,7 @@
 // to the command.
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -46,6 +47,20 @@ void prepare_process() {
     // glibc creates up to 8 malloc arenas per core; on small boards each
     // costs resident memory for little gain.
     mallopt(M_ARENA_MAX, 2);
+}
+
+// Every client connection is a file descriptor: a soft limit below the hard
+// one (often 1024) would refuse clients long before server.max_connections.
+// Returns the soft limit now in force.
+rlim_t raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur < limit.rlim_max) {
+        const rlim_t before = limit.rlim_cur;
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return before;
+    }
+    return limit.rlim_cur;
 }
 
 }  // namespace
@@ -97,6 +112,12 @@ int main(int argc, char** argv) {
     prepare_process();
     shoal::log::Logger log(std::cerr, loaded.config.log_level, loaded.config.log_format);
     for (const std::string& warning : loaded.warnings) log.warn(warning);
+    const rlim_t open_files = raise_open_file_limit();
+    if (open_files != RLIM_INFINITY && open_files < loaded.config.max_connections + 64) {
+        log.warn("open file limit below server.max_connections: clients will be refused before it",
+                 {{"limit", static_cast<std::uint64_t>(open_files)},
+                  {"max_connections", loaded.config.max_connections}});
+    }
     try {
         return run_server(loaded.config, std::move(root), log);
     } catch (const std::exception& e) {

@@ -71,6 +71,24 @@ bool drain(runtime::EventLoops& loops, std::chrono::milliseconds grace) {
     return true;
 }
 
+// When the drives were opened, by the clock that stamps files: the earliest
+// time a drive's lock file was written (DriveDirectory::open writes the pid).
+// File times come from the kernel's coarse clock, which lags the one a
+// process reads by up to a few milliseconds: reading that one instead would
+// need a margin, and a chunk written within it by a process that crashed just
+// before this start would escape the orphan collector until the next start.
+std::filesystem::file_time_type drives_opened_at(const std::vector<storage::DriveDirectory>& drives) {
+    auto earliest = std::filesystem::file_time_type::max();
+    for (const storage::DriveDirectory& drive : drives) {
+        std::error_code ec;
+        const auto written =
+            std::filesystem::last_write_time(drive.path() / storage::DriveDirectory::kLockFileName, ec);
+        if (ec) return std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);  // the margin, then
+        earliest = std::min(earliest, written);
+    }
+    return earliest;
+}
+
 }  // namespace
 
 // Drives attached while running, remembered for the next start.
@@ -187,9 +205,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     // Chunks older than this cannot belong to a write in flight: taken before
     // anything (requests, repairs, rebuilds) writes a chunk, since the orphan
     // collector below removes older chunks that no metadata references yet.
-    // One second earlier than now, because file times come from the kernel's
-    // coarse clock, which lags the one read here by up to a few milliseconds.
-    const auto started = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
+    const auto started = drives_opened_at(drives);
 
     // Background care of the data: repairs of damage reads find, rebuilds of
     // lost drives, scrub passes. Its jobs are saved beside the metadata.

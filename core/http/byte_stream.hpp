@@ -28,6 +28,10 @@ public:
     // All of `buffers`; throws ConnectionLost when the connection fails.
     virtual asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers) = 0;
 
+    // Whether bytes already taken off the socket wait to be read (TLS records
+    // received whole or in part): then the socket's readiness says nothing.
+    virtual bool has_buffered_input() const noexcept { return false; }
+
     // Best effort, never waits: tells the peer the stream ends (TLS close_notify)
     // before the connection closes the socket.
     virtual void close_notify() noexcept {}

@@ -37,7 +37,7 @@ void Connection::start(std::shared_ptr<Connection> self) {
     asio::post(loop, [self = std::move(self)]() mutable {
         self->state_->connections[self->loop_index_].insert(self.get());
         if (self->state_->draining.load()) self->draining_ = true;
-        self->deadline_ = Clock::now() + self->state_->options.idle_timeout;
+        self->set_deadline(Clock::now() + self->state_->options.idle_timeout);
         auto executor = self->socket_.get_executor();
         Connection& connection = *self;
         asio::co_spawn(executor, connection.watchdog(self), asio::detached);
@@ -59,9 +59,10 @@ void Connection::close() {
 }
 
 void Connection::set_deadline(Clock::time_point deadline) {
-    const bool earlier = deadline < deadline_;
     deadline_ = deadline;
-    if (earlier) timer_.cancel();  // the watchdog wakes, finds the deadline ahead and waits for it
+    // The watchdog sleeps until the deadline it last saw; a later one it finds
+    // when it wakes, a sooner one (header_timeout after idle_timeout) needs a wake-up.
+    if (deadline < timer_.expiry()) timer_.cancel();
 }
 
 // Closes the socket when the current deadline passes; every pending operation
@@ -79,12 +80,12 @@ asio::awaitable<void> Connection::watchdog(std::shared_ptr<Connection> /*self*/)
 }
 
 asio::awaitable<std::size_t> Connection::read_some(std::span<char> out) {
-    deadline_ = Clock::now() + state_->options.body_timeout;
+    set_deadline(Clock::now() + state_->options.body_timeout);
     co_return co_await stream_->read_some(out);
 }
 
 asio::awaitable<void> Connection::write_all(std::span<const asio::const_buffer> buffers) {
-    deadline_ = Clock::now() + state_->options.send_timeout;
+    set_deadline(Clock::now() + state_->options.send_timeout);
     co_await stream_->write_all(buffers);
 }
 
@@ -183,10 +184,20 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
         while (true) {
             // Collect one request head.
             idle_ = buffer.empty();
-            deadline_ = Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout);
+            set_deadline(Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout));
             std::size_t scanned = 0;
             std::size_t head_end;
+            bool line_checked = false;  // the request line arrived whole and valid
             while ((head_end = find_head_end(buffer, scanned)) == std::string::npos) {
+                if (!line_checked && !buffer.empty()) {
+                    if (const auto err = check_request_start(buffer, options.limits)) {
+                        state_->log.debug("http request rejected", {{"status", err->status}, {"reason", err->reason}});
+                        co_await send_error(err->status, err->reason);
+                        close();
+                        co_return;
+                    }
+                    line_checked = buffer.find("\r\n") != std::string::npos;
+                }
                 if (buffer.size() > options.limits.max_head_bytes) {
                     co_await send_error(431, "request head too large");
                     close();
@@ -195,6 +206,19 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 if (idle_ && (draining_ || state_->draining.load())) {
                     close();
                     co_return;
+                }
+                asio::error_code ec;
+                if (buffer.empty() && !stream_->has_buffered_input()) {
+                    // Thousands of connections may sit idle: none holds a read
+                    // buffer until its client sends something. (Bytes TLS has
+                    // already taken off the socket would not wake the wait.)
+                    std::string().swap(buffer);
+                    co_await socket_.async_wait(asio::socket_base::wait_read,
+                                                asio::redirect_error(asio::use_awaitable, ec));
+                    if (ec) {
+                        close();
+                        co_return;
+                    }
                 }
                 scanned = buffer.size();
                 buffer.resize(scanned + kReadChunk);

@@ -30,28 +30,13 @@ bool next_line(std::string_view& rest, std::string_view& line) {
     return true;
 }
 
-}  // namespace
-
-std::size_t find_head_end(std::string_view buffer, std::size_t scanned) {
-    const std::size_t from = scanned >= 3 ? scanned - 3 : 0;
-    const std::size_t pos = buffer.find("\r\n\r\n", from);
-    return pos == std::string_view::npos ? std::string_view::npos : pos + 4;
-}
-
-ParseResult parse_request_head(std::string_view head, const Limits& limits) {
-    if (head.size() > limits.max_head_bytes) return error(431, "request head too large");
-
-    std::string_view rest = head;
-    std::string_view line;
-    if (!next_line(rest, line)) return error(400, "request line not terminated by CRLF");
-
-    // request-line = method SP request-target SP HTTP-version
+// request-line = method SP request-target SP HTTP-version
+std::optional<ParseError> parse_request_line(std::string_view line, const Limits& limits, Request& req) {
     const std::size_t sp1 = line.find(' ');
     const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
         return error(400, "malformed request line");
     }
-    Request req;
     const std::string_view method = line.substr(0, sp1);
     const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     const std::string_view version = line.substr(sp2 + 1);
@@ -70,6 +55,63 @@ ParseResult parse_request_head(std::string_view head, const Limits& limits) {
     req.method.assign(method);
     req.target.assign(target);
     req.version_minor = version[7] - '0';
+    return std::nullopt;
+}
+
+// Whether the start of a request line, its end not yet received, can still
+// become a valid one (parse_request_line accepts every line it accepts).
+std::optional<ParseError> check_line_start(std::string_view start) {
+    const std::size_t sp1 = start.find(' ');
+    if (!is_token(start.substr(0, sp1)) && !(sp1 == std::string_view::npos && start.empty())) {
+        return error(400, "malformed method");
+    }
+    if (sp1 == std::string_view::npos) return std::nullopt;
+    const std::string_view after = start.substr(sp1 + 1);
+    const std::size_t sp2 = after.find(' ');
+    const std::string_view target = after.substr(0, sp2);
+    if (!is_target(target) || (!target.empty() && target.front() != '/' && target.front() != '*')) {
+        return error(400, "malformed request target");
+    }
+    if (sp2 == std::string_view::npos) return std::nullopt;
+    const std::string_view version = after.substr(sp2 + 1);
+    constexpr std::string_view kVersionStart = "HTTP/";
+    if (version.substr(0, kVersionStart.size()) != kVersionStart.substr(0, version.size())) {
+        return error(400, "malformed HTTP version");
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ParseError> check_request_start(std::string_view received, const Limits& limits) {
+    const std::size_t eol = received.find("\r\n");
+    if (eol != std::string_view::npos) {
+        Request ignored;
+        return parse_request_line(received.substr(0, eol), limits, ignored);
+    }
+    // A bounded prefix: checked again at every read, it costs the same
+    // however slowly a long line arrives.
+    constexpr std::size_t kStartChecked = 32;
+    std::string_view start = received.substr(0, kStartChecked);
+    if (start.size() == received.size() && !start.empty() && start.back() == '\r') start.remove_suffix(1);  // LF next
+    return check_line_start(start);
+}
+
+std::size_t find_head_end(std::string_view buffer, std::size_t scanned) {
+    const std::size_t from = scanned >= 3 ? scanned - 3 : 0;
+    const std::size_t pos = buffer.find("\r\n\r\n", from);
+    return pos == std::string_view::npos ? std::string_view::npos : pos + 4;
+}
+
+ParseResult parse_request_head(std::string_view head, const Limits& limits) {
+    if (head.size() > limits.max_head_bytes) return error(431, "request head too large");
+
+    std::string_view rest = head;
+    std::string_view line;
+    if (!next_line(rest, line)) return error(400, "request line not terminated by CRLF");
+
+    Request req;
+    if (auto err = parse_request_line(line, limits, req)) return std::move(*err);
 
     bool have_length = false;
     bool chunked = false;

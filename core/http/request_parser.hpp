@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -39,5 +40,12 @@ std::size_t find_head_end(std::string_view buffer, std::size_t scanned = 0);
 
 // Parses a complete head, including its terminating blank line.
 ParseResult parse_request_head(std::string_view head, const Limits& limits);
+
+// The start of a head still being received: an error if it can no longer
+// become a valid request line (checked whole once its CRLF has arrived, else
+// its first bytes), so that bytes that are not HTTP (another protocol,
+// garbage behind a request) are answered 400 at once rather than left to
+// header_timeout. Never an error for what parse_request_head would accept.
+std::optional<ParseError> check_request_start(std::string_view received, const Limits& limits);
 
 }  // namespace shoal::http

@@ -7,7 +7,8 @@ namespace shoal::meta {
 
 void throw_lmdb(const char* operation, int rc) {
     const std::string what = std::string("metadata store: ") + operation + ": " + mdb_strerror(rc);
-    if (rc == MDB_MAP_FULL) throw MetaFull(what);
+    // A full map and a full device both refuse writes but not deletes' reuse of free pages.
+    if (rc == MDB_MAP_FULL || rc == ENOSPC || rc == EDQUOT) throw MetaFull(what);
     throw MetaError(what);
 }
 

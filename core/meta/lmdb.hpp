@@ -27,8 +27,9 @@ public:
     using MetaError::MetaError;
 };
 
-// Raised when the map has no room for a write: LMDB's MDB_MAP_FULL, or the
-// reserve that keeps deletes possible (capacity.hpp). The transaction that
+// Raised when the map has no room for a write: LMDB's MDB_MAP_FULL, the
+// reserve that keeps deletes possible (capacity.hpp), or a full device
+// (ENOSPC, EDQUOT) under the database file. The transaction that
 // saw it must be aborted; the store itself is intact.
 class MetaFull : public MetaError {
 public:

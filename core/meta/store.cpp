@@ -1,10 +1,46 @@
 #include "core/meta/store.hpp"
 
 #include <future>
+#include <string_view>
 
 namespace shoal::meta {
+namespace {
 
-Store::Store(const std::filesystem::path& dir, const StoreOptions& options) : max_group_(options.max_group) {
+// Free bytes below which the device under the database counts as full.
+constexpr std::uintmax_t kDeviceFullBelow = 1 << 20;
+
+// Commit and sync failures come from the device (ENOSPC, EIO, EROFS): the
+// error names the directory, which LMDB's message does not. LMDB reports a
+// short write, which is how a full device often ends one, as EIO: a failure
+// while the device has (next to) no room left is reported as a full device.
+std::exception_ptr naming(const std::string& dir, const std::exception_ptr& error) {
+    const auto named = [&dir](std::string_view what) {
+        constexpr std::string_view unnamed = "metadata store: ";
+        if (what.starts_with(unnamed)) what.remove_prefix(unnamed.size());
+        return "metadata store " + dir + ": " + std::string(what);
+    };
+    try {
+        std::rethrow_exception(error);
+    } catch (const MetaFull& e) {
+        return std::make_exception_ptr(MetaFull(named(e.what())));
+    } catch (const MetaError& e) {
+        std::error_code ec;
+        const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+        if (!ec && space.available < kDeviceFullBelow) {
+            return std::make_exception_ptr(MetaFull("metadata store " + dir + ": No space left on device (" +
+                                                    std::to_string(space.available) + " bytes free; " +
+                                                    named(e.what()) + ")"));
+        }
+        return std::make_exception_ptr(MetaError(named(e.what())));
+    } catch (...) {
+        return error;
+    }
+}
+
+}  // namespace
+
+Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
+    : dir_(dir.string()), max_group_(options.max_group) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw MetaError("metadata store " + dir.string() + ": cannot create directory: " + ec.message());
@@ -123,7 +159,7 @@ void Store::run() {
             // of the previous commit: that one is durable from here on.
             txn.commit();
         } catch (...) {
-            commit_error = std::current_exception();
+            commit_error = naming(dir_, std::current_exception());
         }
         {
             std::lock_guard lock(mutex_);
@@ -157,7 +193,7 @@ std::exception_ptr Store::try_sync() noexcept {
         sync();
         return nullptr;
     } catch (...) {
-        return std::current_exception();
+        return naming(dir_, std::current_exception());
     }
 }
 

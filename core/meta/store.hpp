@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -92,6 +93,7 @@ private:
     static void complete(std::vector<Pending>& group, const std::vector<std::exception_ptr>& errors,
                          const std::exception_ptr& group_error);
 
+    const std::string dir_;  // for errors
     std::unique_ptr<Env> env_;
     Tables tables_;
     const std::size_t max_group_;

@@ -61,7 +61,9 @@ DriveDirectory DriveDirectory::open(const std::filesystem::path& given) {
     if (::access(path.c_str(), R_OK | W_OK | X_OK) != 0) fail(path, "directory not writable", errno);
 
     const std::filesystem::path lock_path = path / kLockFileName;
-    runtime::UniqueFd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    // Held open read-only (flock needs no write access): an idle drive then has
+    // no file open for writing, so it can be remounted read-only under shoald.
+    runtime::UniqueFd lock(::open(lock_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600));
     if (!lock) fail(path, "cannot open lock file " + lock_path.string(), errno);
     if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK) fail(path, "in use by another shoald process (" + lock_path.string() + " is locked)");
@@ -69,7 +71,8 @@ DriveDirectory DriveDirectory::open(const std::filesystem::path& given) {
     }
     // The owner's pid, for operators wondering who holds the lock.
     const std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(lock.get(), 0) != 0 || ::pwrite(lock.get(), pid.data(), pid.size(), 0) < 0) {
+    const runtime::UniqueFd owner(::open(lock_path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (!owner || ::write(owner.get(), pid.data(), pid.size()) < 0) {
         fail(path, "cannot write lock file " + lock_path.string(), errno);
     }
     const std::uint64_t id = drive_id(path);

@@ -131,6 +131,10 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
     }
 }
 
+bool TlsStream::has_buffered_input() const noexcept {
+    return mbedtls_ssl_get_bytes_avail(&ssl_) > 0 || mbedtls_ssl_check_pending(&ssl_) != 0;
+}
+
 void TlsStream::close_notify() noexcept {
     if (!busy_) mbedtls_ssl_close_notify(&ssl_);  // one try; the socket closes next
 }

@@ -31,6 +31,7 @@ public:
     asio::awaitable<void> open() override;  // the handshake
     asio::awaitable<std::size_t> read_some(std::span<char> out) override;
     asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers) override;
+    bool has_buffered_input() const noexcept override;
     void close_notify() noexcept override;
 
 private:

@@ -1,6 +1,6 @@
 // HTTP/1.1 request heads: find_head_end() as the connection calls it (the
-// buffer growing in uneven steps) and parse_request_head() under two sets of
-// limits. An accepted head must satisfy the grammar the parser promises and
+// buffer growing in uneven steps), parse_request_head() under two sets of
+// limits, and check_request_start() on every prefix of an accepted head. An accepted head must satisfy the grammar the parser promises and
 // parse again, to the same request, once written back out.
 #include <algorithm>
 #include <charconv>
@@ -102,6 +102,15 @@ void parse(std::string_view head, const http::Limits& limits) {
     const http::ParseResult result = http::parse_request_head(head, limits);
     if (const auto* r = std::get_if<http::Request>(&result)) {
         check_request(*r, head, limits);
+        // The connection's early check never refuses what would be accepted,
+        // however much of it has arrived: every short prefix (the check looks
+        // at the first bytes), those around the request line's end, the whole.
+        const std::size_t eol = head.find("\r\n");
+        for (std::size_t n = 0; n <= head.size(); ++n) {
+            if (n > 64 && n + 2 < eol && n != head.size()) continue;
+            if (n > eol + 2 && n != head.size()) continue;
+            FUZZ_CHECK(!http::check_request_start(head.substr(0, n), limits), head.substr(0, n));
+        }
     } else {
         const http::ParseError& e = std::get<http::ParseError>(result);
         FUZZ_CHECK(e.status == 400 || e.status == 414 || e.status == 431 || e.status == 501 || e.status == 505,

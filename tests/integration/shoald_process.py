@@ -84,16 +84,20 @@ def wait_for_clean_scrub(daemon, timeout=180):
     raise AssertionError("no clean scrub pass in %d s; log:\n%s" % (timeout, daemon.log()[-4000:]))
 
 
-def main_with_workdir(module_globals, prefix):
-    """The main() of a test module that takes --shoald, --emulator and
-    --workdir: sets the module's ARGS and runs its tests in a new work
-    directory (run_in_workdir)."""
+def main_with_workdir(module_globals, prefix, add_options=None):
+    """The main() of a test module that takes --shoald, --emulator,
+    --workdir and --sanitized (shoald built with ASan/UBSan), and whatever
+    `add_options(parser)` adds: sets the module's ARGS and runs its tests in
+    a new work directory (run_in_workdir)."""
     import argparse
     import sys
     parser = argparse.ArgumentParser()
     parser.add_argument("--shoald", required=True)
     parser.add_argument("--emulator", default="")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--sanitized", action="store_true")
+    if add_options:
+        add_options(parser)
     args, rest = parser.parse_known_args()
     module_globals["ARGS"] = args
     run_in_workdir(args, [sys.argv[0]] + rest, prefix)
@@ -120,6 +124,121 @@ def chunk_files_on(drives):
             if os.path.basename(root) != "pending":
                 found += [os.path.join(root, f) for f in files]
     return found
+
+
+def chunk_owner(path):
+    """(bucket, key, version or upload id, part number, chunk index) read from
+    a chunk file's header (docs/chunk-format.md)."""
+    import struct
+    with open(path, "rb") as f:
+        header = f.read(4096)
+    part, index = struct.unpack_from("<II", header, 56)
+    fields, at = [], 72
+    for _ in range(3):
+        (n,) = struct.unpack_from("<H", header, at)
+        fields.append(header[at + 2:at + 2 + n].decode())
+        at += 2 + n
+    return fields[0], fields[1], fields[2], part, index
+
+
+def pending_files_on(drives):
+    """Names of the pending (unfinished) chunk files in these drive directories."""
+    found = []
+    for drive in drives:
+        pending = os.path.join(drive, "chunks", "pending")
+        if os.path.isdir(pending):
+            found += os.listdir(pending)
+    return found
+
+
+def wait_until(probe, timeout, what, interval=0.05):
+    """Polls `probe` until it returns a true value, which is returned; raises
+    AssertionError naming `what` (a string, or a function of the last value)
+    if it does not within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError("after %.1f s: %s" % (timeout, what(value) if callable(what) else what))
+        time.sleep(interval)
+
+
+def open_fd_count(pid):
+    """File descriptors the process holds (under qemu-user: the emulator's, which are the guest's too)."""
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS for pid %d" % pid)
+
+
+def signed_head(endpoint, method, path, headers=None):
+    """The head (bytes, up to the blank line) of a request signed by botocore's
+    SigV4 signer with an unsigned payload, for requests sent by hand on a raw
+    socket (a body cut short, longer than declared, ...). `headers` should
+    carry Content-Length when a body follows."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    request = AWSRequest(method=method, url=endpoint + path, headers=dict(headers or {}))
+    request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
+    SigV4Auth(Credentials(ROOT_USER, ROOT_PASSWORD), "s3", "us-east-1").add_auth(request)
+    lines = ["%s %s HTTP/1.1" % (method, path), "Host: %s" % endpoint.split("://", 1)[1]]
+    lines += ["%s: %s" % (k, v) for k, v in request.headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+class RawResponses:
+    """Reads successive HTTP/1.1 responses from a raw client socket."""
+
+    def __init__(self, sock):
+        self.file = sock.makefile("rb")
+
+    def next(self):
+        """(status, {lower-case header: value}, body), or None if the server
+        closed the connection (or reset it) before a status line."""
+        try:
+            line = self.file.readline()
+        except ConnectionResetError:
+            return None
+        if not line:
+            return None
+        status = int(line.split()[1])
+        headers = {}
+        while True:
+            line = self.file.readline().rstrip(b"\r\n")
+            if not line:
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if status == 100:
+            return self.next()
+        if "content-length" in headers:
+            body = self.file.read(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            body = b""
+            while True:
+                size = int(self.file.readline().split(b";")[0], 16)
+                body += self.file.read(size)
+                self.file.readline()
+                if size == 0:
+                    break
+        else:
+            body = self.file.read()
+        return status, headers, body
+
+    def at_end(self):
+        """True if the server closed the connection with nothing more sent."""
+        try:
+            return self.file.read(1) == b""
+        except ConnectionResetError:
+            return True
 
 
 class Daemon:

@@ -208,6 +208,9 @@ class Repair(unittest.TestCase):
         rebuild = self.admin().find("Rebuild")
         self.assertEqual(rebuild.findtext("Percent"), "100")
         self.assertEqual(rebuild.findtext("Unrecoverable"), "0")
+        # Pieces the killed run wrote but never committed are orphans, removed
+        # by the collector of this start.
+        self.daemon.wait_for_line(r"orphan chunk collection done .*removed=")
         self.assert_full_redundancy()
         self.check_objects()
 

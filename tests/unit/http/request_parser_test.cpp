@@ -128,3 +128,41 @@ TEST_CASE("has_token matches comma-separated tokens case-insensitively", "[http]
     CHECK_FALSE(has_token("closed", "close"));
     CHECK_FALSE(has_token("", "close"));
 }
+
+TEST_CASE("every prefix of a valid head may still become a request", "[http]") {
+    const std::string heads[] = {
+        "GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n",
+        "PUT /bucket/key%20x?partNumber=2&uploadId=abc HTTP/1.1\r\nContent-Length: 5\r\n\r\n",
+        "OPTIONS * HTTP/1.0\r\n\r\n",
+        "M-SEARCH /" + std::string(100, 'a') + " HTTP/1.1\r\n\r\n",
+    };
+    for (const std::string& head : heads) {
+        REQUIRE(std::holds_alternative<Request>(parse_request_head(head, {})));
+        for (std::size_t n = 0; n <= head.size(); ++n) {
+            INFO(head.substr(0, n));
+            CHECK_FALSE(check_request_start(std::string_view(head).substr(0, n), {}));
+        }
+    }
+}
+
+TEST_CASE("bytes that cannot start a request are refused before the head ends", "[http]") {
+    auto status = [](std::string_view received) {
+        const auto err = check_request_start(received, {});
+        return err ? err->status : 0;
+    };
+    CHECK(status("\x16\x03\x01\x02\x00") == 400);  // a TLS ClientHello
+    CHECK(status("not http at all") == 400);        // no target
+    CHECK(status(" GET / HTTP/1.1") == 400);        // leading space
+    CHECK(status("GET http://example.com/ HTTP/1.1") == 400);
+    CHECK(status("GET / XTTP/1.1") == 400);
+    CHECK(status("GET /a\tb") == 400);
+    CHECK(status("GET / HTTP/1.1 x\r\n") == 400);   // checked whole once its CRLF arrived
+    CHECK(status("GET / HTTP/2.0\r\n") == 505);
+    // Only the first bytes are checked until the line ends; then all of it.
+    const std::string target = "GET /" + std::string(9000, 'a');
+    CHECK(status(target) == 0);
+    CHECK(status(target + " HTTP/1.1\r\n") == 414);
+    const std::string bad_late = "GET /" + std::string(100, 'a') + "\x01";
+    CHECK(status(bad_late) == 0);
+    CHECK(status(bad_late + " HTTP/1.1\r\n") == 400);
+}
