@@ -10,6 +10,9 @@
 #include <random>
 #include <cstring>
 #include <string>
+#include <string_view>
+
+#include "core/runtime/durable_file.hpp"
 
 namespace shoal::storage {
 namespace {
@@ -37,14 +40,11 @@ std::uint64_t drive_id(const std::filesystem::path& dir) {
     const std::uint64_t id = (static_cast<std::uint64_t>(random()) << 32) | random() | 1;
     char text[32];
     const int len = std::snprintf(text, sizeof text, "%016" PRIx64 "\n", id);
-    const std::filesystem::path temp = dir / (std::string(DriveDirectory::kIdFileName) + ".new");
-    runtime::UniqueFd out(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!out || ::write(out.get(), text, static_cast<std::size_t>(len)) != len || ::fsync(out.get()) != 0) {
-        fail(dir, "cannot write " + temp.string(), errno);
+    try {
+        runtime::write_file_durably(file, std::string_view(text, static_cast<std::size_t>(len)), 0644);
+    } catch (const std::runtime_error& e) {
+        fail(dir, e.what());
     }
-    if (::rename(temp.c_str(), file.c_str()) != 0) fail(dir, "cannot create " + file.string(), errno);
-    runtime::UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd || ::fsync(dir_fd.get()) != 0) fail(dir, "cannot sync directory", errno);
     return id;
 }
 
