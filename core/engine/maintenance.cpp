@@ -1,6 +1,7 @@
 #include "core/engine/maintenance.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "core/engine/job_state.hpp"
 #include "core/engine/object_store.hpp"
@@ -200,28 +201,36 @@ void Maintenance::run() {
         wake_.wait(lock, [this] { return stopping_; });
         return;
     }
+    // A step that fails (a metadata page that cannot be read) is logged and
+    // tried again after a pause: the thread never ends on an error.
+    const auto step = [&](const char* what, const std::function<void()>& work) {
+        lock.unlock();
+        bool failed = false;
+        try {
+            work();
+        } catch (const std::exception& e) {
+            failed = true;
+            store_.log().error("maintenance step failed, trying again later", {{"step", what}, {"error", e.what()}});
+        }
+        lock.lock();
+        if (failed) wake_.wait_for(lock, kRetryFailedStep, [this] { return stopping_; });
+    };
     while (!stopping_) {
         if (!damaged_.empty()) {
             const DamageReport damage = std::move(damaged_.front());
             damaged_.pop_front();
-            lock.unlock();
-            repair_damage(damage);
-            lock.lock();
+            step("repair", [&] { repair_damage(damage); });
             continue;
         }
         const auto active = std::find_if(rebuilds_.begin(), rebuilds_.end(),
                                          [](const Rebuild& job) { return job.status.state != "done"; });
         if (active != rebuilds_.end()) {
             const std::uint64_t drive = active->status.drive;
-            lock.unlock();
-            rebuild_step(drive);
-            lock.lock();
+            step("rebuild", [&] { rebuild_step(drive); });
             continue;
         }
         if (scrub_due()) {
-            lock.unlock();
-            scrub_step();
-            lock.lock();
+            step("scrub", [&] { scrub_step(); });
             continue;
         }
         if (scrub_.enabled) {
@@ -282,6 +291,9 @@ void Maintenance::rebuild_step(std::uint64_t drive_id) {
                 if (stopping_) return;
             }
             const WalkPage page = next_versions(store_.meta(), cursor, kCountingPage);
+            for (const std::string& why : page.damaged) {
+                store_.log().error("rebuild: damaged metadata record (its pieces cannot be counted)", {{"error", why}});
+            }
             for (const auto& [bucket, version] : page.versions) {
                 const auto [p, b] = pieces_on(version, drive);
                 pieces += p;
@@ -299,6 +311,10 @@ void Maintenance::rebuild_step(std::uint64_t drive_id) {
                           {{"drive", meta::format_version_id(drive)}, {"pieces", pieces}, {"bytes", bytes}});
     } else {
         const WalkPage page = next_versions(store_.meta(), job.cursor, options_.page_versions);
+        job.status.stats.unrecoverable += page.damaged.size();
+        for (const std::string& why : page.damaged) {
+            store_.log().error("rebuild: damaged metadata record (its pieces cannot be rebuilt)", {{"error", why}});
+        }
         PieceCheck check;
         check.lost = [drive](std::uint64_t d) { return d == drive; };
         bool stopped = false;
@@ -370,6 +386,13 @@ void Maintenance::scrub_step() {
         cursor = scrub_cursor_;
     }
     const WalkPage page = next_versions(store_.meta(), cursor, options_.page_versions);
+    for (const std::string& why : page.damaged) {
+        store_.log().error("scrub: damaged metadata record", {{"error", why}});
+    }
+    {
+        std::lock_guard lock(mutex_);
+        scrub_.pass.unrecoverable += page.damaged.size();
+    }
     PieceCheck check;
     check.verify_data = true;
     for (const auto& [bucket, version] : page.versions) {

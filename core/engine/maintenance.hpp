@@ -97,6 +97,8 @@ public:
     // every read; the scrub and rebuilds get to it.
     void report_damage(DamageReport report);
     static constexpr std::chrono::minutes kRetryAfter{10};
+    // The pause after a step that failed (e.g. a damaged bucket record).
+    static constexpr std::chrono::seconds kRetryFailedStep{60};
 
     ScrubStatus scrub_status() const;
     std::vector<RebuildStatus> rebuilds() const;

@@ -490,6 +490,13 @@ std::unique_ptr<ObjectStore::Reader> ObjectStore::open(const meta::ObjectVersion
 
 ObjectStore::Reader::Reader(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket)
     : store_(store), version_(version), bucket_(std::move(bucket)) {
+    // Decoded records keep this (records.hpp); a version made or changed
+    // elsewhere must too: read() copies `size` bytes of inline content.
+    if (version.chunks.empty() && version.inline_data.size() != version.size) {
+        throw meta::CorruptRecord("object " + bucket_ + "/" + version.key + " version " + version.version_id() +
+                                  ": its record holds " + std::to_string(version.inline_data.size()) +
+                                  " bytes of inline content, its size says " + std::to_string(version.size));
+    }
     if (!version.policy.empty()) {
         const auto policy = ec::StoragePolicy::parse(version.policy);
         if (!policy || (policy->kind == ec::StoragePolicy::Kind::erasure && version.segment_size == 0)) {

@@ -290,7 +290,8 @@ private:
 class ObjectStore::Reader {
 public:
     // Throws StorageUnavailable when the version's policy is unknown to this
-    // build (a record from a newer one).
+    // build (a record from a newer one), meta::CorruptRecord when an inline
+    // version's data is not its size.
     Reader(ObjectStore& store, const meta::ObjectVersion& version, std::string bucket);
     // Reports the damage found, if any (ObjectStore::set_damage_handler).
     ~Reader();

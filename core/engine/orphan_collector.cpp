@@ -26,10 +26,12 @@ bool referenced(const meta::Catalog& catalog, const chunk::ChunkHeader& header) 
     meta::VersionsQuery query;
     query.prefix = owner.key;
     query.max_keys = 1000;
+    query.list_damaged = true;
     while (true) {
         const meta::VersionsPage page = catalog.list_versions(*bucket, query);
         for (const meta::ListedVersion& listed : page.versions) {
             if (listed.version.key != owner.key) return false;  // past the key's versions
+            if (!listed.damaged.empty()) return true;  // it may list the chunk: kept
             if (lists(listed.version.chunks, id)) return true;
         }
         if (!page.truncated) return false;
@@ -50,7 +52,15 @@ OrphanStats collect_orphans(ObjectStore& store, std::filesystem::file_time_type 
                 const auto modified = std::filesystem::last_write_time(found.file, ec);
                 if (ec || modified >= before) return;
                 const meta::Snapshot snapshot = store.meta().snapshot();
-                if (referenced(snapshot.catalog(), found.header)) return;
+                try {
+                    if (referenced(snapshot.catalog(), found.header)) return;
+                } catch (const meta::CorruptRecord& e) {
+                    // A damaged record may be the one that lists it: kept.
+                    ++stats.errors;
+                    store.log().error("orphan collection: chunk kept, a metadata record it may belong to is damaged",
+                                      {{"chunk", found.file.string()}, {"error", e.what()}});
+                    return;
+                }
                 if (drive.chunks->remove(found.header.id)) ++stats.removed;
             },
             [&](const chunk::ChunkError&) { ++stats.errors; });

@@ -6,7 +6,8 @@
 // (the process start) are considered, and every chunk this process writes is
 // newer, so no write in flight can lose its chunks. A chunk is kept when any
 // version of its owner key, or the multipart upload named in its owner,
-// lists it. Blocking: run it on the blocking pool.
+// lists it, and when a record it may belong to is damaged (it cannot vouch
+// either way). Blocking: run it on the blocking pool.
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,7 @@ namespace shoal::engine {
 struct OrphanStats {
     std::uint64_t scanned = 0;
     std::uint64_t removed = 0;
-    std::uint64_t errors = 0;  // unreadable or damaged files (left for scrub)
+    std::uint64_t errors = 0;  // unreadable or damaged files (left for scrub), chunks kept for a damaged record
 };
 
 OrphanStats collect_orphans(ObjectStore& store, std::filesystem::file_time_type before);

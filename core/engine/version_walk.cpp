@@ -25,11 +25,17 @@ WalkPage next_versions(const meta::Store& store, const WalkCursor& cursor, std::
         query.key_marker = page.next.key;
         query.version_id_marker = page.next.version_id;
         query.max_keys = max - looked;
+        query.list_damaged = true;
         const meta::VersionsPage listed = catalog.list_versions(buckets[b], query);
         for (const meta::ListedVersion& entry : listed.versions) {
             ++looked;
             page.next.key = entry.version.key;
-            page.next.version_id = entry.version.version_id();
+            // By sequence even for a null version: resuming needs no record decoded.
+            page.next.version_id = meta::format_version_id(entry.version.seq);
+            if (!entry.damaged.empty()) {
+                page.damaged.push_back(entry.damaged);
+                continue;
+            }
             if (entry.version.delete_marker || entry.version.chunks.empty()) continue;
             page.versions.emplace_back(buckets[b].name, entry.version);
         }

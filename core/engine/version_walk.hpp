@@ -12,7 +12,9 @@
 // (keys in byte order, newest version first). Versions written after the
 // cursor passed their place are not visited in this walk (their writes were
 // checked when they were made); versions removed meanwhile are simply gone.
-// Delete markers and versions without chunks are left out.
+// Delete markers and versions without chunks are left out; a version whose
+// record is damaged is not returned but named in `damaged` (the walk goes on
+// past it).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +36,7 @@ struct WalkCursor {
 
 struct WalkPage {
     std::vector<std::pair<std::string, meta::ObjectVersion>> versions;  // (bucket name, version without inline data)
+    std::vector<std::string> damaged;  // records that could not be decoded: why, naming each object
     WalkCursor next;
 };
 

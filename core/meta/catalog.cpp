@@ -16,6 +16,40 @@ std::uint64_t seq_of_suffix(std::string_view suffix) { return ~decode_u64(suffix
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+// Decodes a stored record; a damaged one throws CorruptRecord naming what it
+// belongs to (`whose()`: "object photos/cat.jpg"), for the log.
+template <typename Decode, typename Whose>
+auto decoded(Decode decode, std::string_view bytes, Whose whose) {
+    try {
+        return decode(bytes);
+    } catch (const CorruptRecord& e) {
+        throw CorruptRecord(std::string(e.what()) + " (" + whose() + ")");
+    }
+}
+
+auto of_bucket(std::string_view name) {
+    return [name] { return "bucket " + std::string(name); };
+}
+auto of_object(const BucketRecord& bucket, std::string_view key) {
+    return [&bucket, key] { return "object " + bucket.name + "/" + std::string(key); };
+}
+auto of_version(const BucketRecord& bucket, std::string_view key, std::uint64_t seq) {
+    return [&bucket, key, seq] {
+        return "object " + bucket.name + "/" + std::string(key) + ", version " + format_version_id(seq);
+    };
+}
+auto of_key(std::string_view access_key) {
+    return [access_key] { return "access key " + std::string(access_key); };
+}
+auto of_upload(std::string_view upload_id) {
+    return [upload_id] { return "multipart upload " + std::string(upload_id); };
+}
+auto of_part(std::string_view upload_id, std::uint32_t number) {
+    return [upload_id, number] {
+        return "part " + std::to_string(number) + " of multipart upload " + std::string(upload_id);
+    };
+}
+
 }  // namespace
 
 Catalog::Catalog(Txn& txn, const Tables& tables)
@@ -46,7 +80,7 @@ std::uint64_t Catalog::last_seq() const {
 std::optional<BucketRecord> Catalog::bucket(std::string_view name) const {
     const auto found = txn_.get(tables_.buckets, name);
     if (!found) return std::nullopt;
-    return decode_bucket(*found);
+    return decoded(decode_bucket, *found, of_bucket(name));
 }
 
 BucketRecord Catalog::bucket_or_refuse(std::string_view name) const {
@@ -58,7 +92,9 @@ BucketRecord Catalog::bucket_or_refuse(std::string_view name) const {
 std::vector<BucketRecord> Catalog::buckets() const {
     std::vector<BucketRecord> all;
     Cursor cursor(txn_, tables_.buckets);
-    for (bool ok = cursor.first(); ok; ok = cursor.next()) all.push_back(decode_bucket(cursor.value()));
+    for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+        all.push_back(decoded(decode_bucket, cursor.value(), of_bucket(cursor.key())));
+    }
     return all;
 }
 
@@ -112,13 +148,15 @@ void Catalog::set_public_read(std::string_view name, bool public_read) {
 std::optional<KeyRecord> Catalog::key(std::string_view access_key) const {
     const auto found = txn_.get(tables_.keys, access_key);
     if (!found) return std::nullopt;
-    return decode_key(*found);
+    return decoded(decode_key, *found, of_key(access_key));
 }
 
 std::vector<KeyRecord> Catalog::keys() const {
     std::vector<KeyRecord> all;
     Cursor cursor(txn_, tables_.keys);
-    for (bool ok = cursor.first(); ok; ok = cursor.next()) all.push_back(decode_key(cursor.value()));
+    for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+        all.push_back(decoded(decode_key, cursor.value(), of_key(cursor.key())));
+    }
     return all;
 }
 
@@ -132,7 +170,7 @@ bool Catalog::delete_key(std::string_view access_key) { return txn_.del(tables_.
 std::optional<ObjectVersion> Catalog::newest(const BucketRecord& bucket, std::string_view key) const {
     SegmentedIterator it(txn_, tables_.versions, bucket.id);
     if (!it.seek(key) || it.key() != key) return std::nullopt;
-    return decode_version(it.value());
+    return decoded(decode_version, it.value(), of_version(bucket, key, seq_of_suffix(it.suffix())));
 }
 
 std::optional<ObjectVersion> Catalog::version(const BucketRecord& bucket, std::string_view key,
@@ -140,7 +178,7 @@ std::optional<ObjectVersion> Catalog::version(const BucketRecord& bucket, std::s
     if (version_id == "null") {
         SegmentedIterator it(txn_, tables_.versions, bucket.id);
         for (bool ok = it.seek(key); ok && it.key() == key; ok = it.next()) {
-            ObjectVersion v = decode_version(it.value());
+            ObjectVersion v = decoded(decode_version, it.value(), of_version(bucket, key, seq_of_suffix(it.suffix())));
             if (v.null_version) return v;
         }
         return std::nullopt;
@@ -151,7 +189,7 @@ std::optional<ObjectVersion> Catalog::version(const BucketRecord& bucket, std::s
     if (!lmdb_key) return std::nullopt;
     const auto found = txn_.get(tables_.versions, *lmdb_key);
     if (!found) return std::nullopt;
-    ObjectVersion v = decode_version(*found);
+    ObjectVersion v = decoded(decode_version, *found, of_version(bucket, key, seq));
     if (v.null_version) return std::nullopt;  // addressed only as "null"
     return v;
 }
@@ -248,7 +286,7 @@ std::optional<UploadRecord> Catalog::upload(std::string_view upload_id) const {
     if (upload_id.empty()) return std::nullopt;
     const auto found = txn_.get(tables_.uploads, upload_id);
     if (!found) return std::nullopt;
-    return decode_upload(*found);
+    return decoded(decode_upload, *found, of_upload(upload_id));
 }
 
 UploadRecord Catalog::upload_or_refuse(std::string_view bucket, std::string_view key,
@@ -263,7 +301,7 @@ UploadRecord Catalog::upload_or_refuse(std::string_view bucket, std::string_view
 std::optional<PartRecord> Catalog::put_part(std::string_view upload_id, const PartRecord& part) {
     const std::string key = part_key(upload_id, part.number);
     std::optional<PartRecord> replaced;
-    if (const auto found = txn_.get(tables_.parts, key)) replaced = decode_part(*found);
+    if (const auto found = txn_.get(tables_.parts, key)) replaced = decoded(decode_part, *found, of_part(upload_id, part.number));
     txn_.put(tables_.parts, key, encode(part));
     check_room(txn_);
     return replaced;
@@ -272,7 +310,7 @@ std::optional<PartRecord> Catalog::put_part(std::string_view upload_id, const Pa
 std::optional<PartRecord> Catalog::part(std::string_view upload_id, std::uint32_t number) const {
     const auto found = txn_.get(tables_.parts, part_key(upload_id, number));
     if (!found) return std::nullopt;
-    return decode_part(*found);
+    return decoded(decode_part, *found, of_part(upload_id, number));
 }
 
 PartsPage Catalog::parts(std::string_view upload_id, std::uint32_t after, std::size_t max_parts) const {
@@ -285,7 +323,7 @@ PartsPage Catalog::parts(std::string_view upload_id, std::uint32_t after, std::s
             page.truncated = true;
             break;
         }
-        page.parts.push_back(decode_part(cursor.value()));
+        page.parts.push_back(decoded(decode_part, cursor.value(), of_upload(upload_id)));
         page.next_marker = page.parts.back().number;
     }
     return page;
@@ -296,7 +334,7 @@ std::vector<PartRecord> Catalog::remove_upload(const BucketRecord& bucket, const
     Cursor cursor(txn_, tables_.parts);
     bool ok = cursor.seek(part_key(upload.upload_id, 0));
     while (ok && starts_with(cursor.key(), upload.upload_id) && cursor.key().size() == upload.upload_id.size() + 4) {
-        removed.push_back(decode_part(cursor.value()));
+        removed.push_back(decoded(decode_part, cursor.value(), of_upload(upload.upload_id)));
         cursor.del();
         ok = cursor.seek(part_key(upload.upload_id, 0));
     }
@@ -388,7 +426,7 @@ ListPage Catalog::list(const BucketRecord& bucket, const ListQuery& query) const
             page.truncated = true;
             break;
         }
-        page.objects.push_back(ListedObject{key, decode_summary(it.value())});
+        page.objects.push_back(ListedObject{key, decoded(decode_summary, it.value(), of_object(bucket, key))});
         page.last = key;
         ok = it.next();
     }
@@ -446,7 +484,16 @@ VersionsPage Catalog::list_versions(const BucketRecord& bucket, const VersionsQu
             break;
         }
         ListedVersion listed;
-        listed.version = decode_version(it.value());
+        const std::uint64_t seq = seq_of_suffix(it.suffix());
+        try {
+            listed.version = decoded(decode_version, it.value(), of_version(bucket, key, seq));
+        } catch (const CorruptRecord& e) {
+            if (!query.list_damaged) throw;
+            listed.damaged = e.what();
+            listed.version = ObjectVersion{};
+            listed.version.key = key;
+            listed.version.seq = seq;  // resuming after it needs no decoding
+        }
         listed.version.inline_data.clear();
         listed.latest = !(have_previous && previous_key == key);
         page.next_key_marker = key;

@@ -84,11 +84,18 @@ struct VersionsQuery {
     std::string key_marker;         // start after this key...
     std::string version_id_marker;  // ...or after this version of it
     std::size_t max_keys = 1000;
+    // A record that does not decode is listed as damaged (background walks,
+    // which must get past it) instead of failing the listing with
+    // CorruptRecord (what clients get).
+    bool list_damaged = false;
 };
 
 struct ListedVersion {
     ObjectVersion version;  // without inline data
     bool latest = false;
+    // Not empty: the record is damaged (why, naming the object); `version`
+    // then holds only its key and sequence (list_damaged).
+    std::string damaged;
 };
 
 struct VersionsPage {

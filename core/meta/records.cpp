@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/meta/codec.hpp"
+#include "core/meta/segmented_keys.hpp"
 
 namespace shoal::meta {
 namespace {
@@ -19,16 +20,137 @@ constexpr std::uint64_t kSummaryFormat = 1;
 constexpr std::uint64_t kUploadFormat = 2;
 constexpr std::uint64_t kPartFormat = 3;
 
+// Bounds of the records' fields (see records.hpp).
+constexpr std::size_t kMaxNameBytes = 255;  // bucket names, upload ids, access key ids
+constexpr std::uint32_t kMaxPartNumber = 10000;
+constexpr std::uint32_t kMaxPiece = 255;
+constexpr std::size_t kChunkIdDigits = 32;
+// The fewest bytes an item of each list takes encoded (Decoder::count).
+constexpr std::size_t kPairBytes = 2;       // two empty strings
+constexpr std::size_t kChunkRefBytes = 36;  // format 1: a 32-digit id and its length, drive, offset, length
+constexpr std::size_t kPartInfoBytes = 3;   // number, size, empty etag
+constexpr std::size_t kGrantBytes = 2;      // bucket id, permissions
+
 // Returns the record's format, `oldest` to `newest`.
-std::uint64_t check_formats(Decoder& d, std::uint64_t oldest, std::uint64_t newest, const char* what) {
+std::uint64_t check_formats(Decoder& d, std::uint64_t oldest, std::uint64_t newest) {
     const std::uint64_t format = d.u64();
-    if (format < oldest || format > newest) {
-        throw CorruptRecord(std::string("metadata store: unknown ") + what + " record format " + std::to_string(format));
-    }
+    if (format < oldest || format > newest) d.corrupt("unknown format " + std::to_string(format));
     return format;
 }
 
-void check_format(Decoder& d, std::uint64_t expected, const char* what) { check_formats(d, expected, expected, what); }
+// Each check returns what breaks the invariant, or "" (see records.hpp).
+using Problem = std::string;
+
+// Throws for a record that breaks its invariants: CorruptRecord when it was
+// read, MetaError when it was about to be written.
+void refuse_to_write(const Problem& problem, const char* what) {
+    if (!problem.empty()) {
+        throw MetaError("metadata store: refusing to write an inconsistent " + std::string(what) + " record: " +
+                        problem);
+    }
+}
+
+bool is_chunk_id(std::string_view id) {
+    return id.size() == kChunkIdDigits && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+Problem chunk_list_problem(const std::vector<ChunkRef>& chunks, std::uint64_t size) {
+    std::uint64_t end = 0;  // where the next chunk must start
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+        const ChunkRef& c = chunks[i];
+        const std::string which = "chunk ref " + std::to_string(i);
+        if (!is_chunk_id(c.chunk_id)) return which + ": an id that is not 32 lower-case hex digits";
+        if (c.piece > kMaxPiece) return which + ": piece " + std::to_string(c.piece);
+        if (i > 0 && c.offset == chunks[i - 1].offset) {  // another piece of the same chunk
+            if (c.length != chunks[i - 1].length) {
+                return which + ": pieces of the chunk at " + std::to_string(c.offset) + " differ in length";
+            }
+            continue;
+        }
+        if (c.offset != end) {
+            return which + ": a chunk at " + std::to_string(c.offset) + " where the content continues at " +
+                   std::to_string(end);
+        }
+        if (c.length == 0) return which + ": an empty chunk";
+        if (c.length > UINT64_MAX - c.offset) return which + ": a chunk ending past 2^64";
+        end = c.offset + c.length;
+    }
+    if (end != size) return "the chunks cover " + std::to_string(end) + " bytes, the size says " + std::to_string(size);
+    return {};
+}
+
+Problem version_problem(const ObjectVersion& v) {
+    if (v.key.empty() || v.key.size() > kMaxObjectKeyBytes) {
+        return "a key of " + std::to_string(v.key.size()) + " bytes";
+    }
+    if (v.delete_marker) {
+        if (v.size != 0 || !v.inline_data.empty() || !v.chunks.empty() || !v.parts.empty()) {
+            return "a delete marker with content";
+        }
+        return {};
+    }
+    if (v.chunks.empty()) {
+        if (v.inline_data.size() != v.size) {
+            return "inline data of " + std::to_string(v.inline_data.size()) + " bytes, the size says " +
+                   std::to_string(v.size);
+        }
+    } else {
+        if (!v.inline_data.empty()) return "both inline data and chunks";
+        if (Problem p = chunk_list_problem(v.chunks, v.size); !p.empty()) return p;
+    }
+    if (!v.parts.empty()) {
+        std::uint64_t total = 0;
+        std::uint32_t previous = 0;
+        for (const PartInfo& part : v.parts) {
+            if (part.number <= previous || part.number > kMaxPartNumber) {
+                return "part " + std::to_string(part.number) + " after part " + std::to_string(previous);
+            }
+            previous = part.number;
+            if (part.size > UINT64_MAX - total) return "parts adding up past 2^64 bytes";
+            total += part.size;
+        }
+        if (total != v.size) {
+            return "parts adding up to " + std::to_string(total) + " bytes, the size says " + std::to_string(v.size);
+        }
+    }
+    return {};
+}
+
+Problem part_problem(const PartRecord& p) {
+    if (p.number < 1 || p.number > kMaxPartNumber) return "part number " + std::to_string(p.number);
+    return chunk_list_problem(p.chunks, p.size);
+}
+
+Problem upload_problem(const UploadRecord& u) {
+    if (u.upload_id.empty() || u.upload_id.size() > kMaxNameBytes) {
+        return "an upload id of " + std::to_string(u.upload_id.size()) + " bytes";
+    }
+    if (u.bucket.size() > kMaxNameBytes) return "a bucket name of " + std::to_string(u.bucket.size()) + " bytes";
+    if (u.key.size() > kMaxObjectKeyBytes) return "a key of " + std::to_string(u.key.size()) + " bytes";
+    return {};
+}
+
+Problem bucket_problem(const BucketRecord& b) {
+    if (b.name.empty() || b.name.size() > kMaxNameBytes) return "a name of " + std::to_string(b.name.size()) + " bytes";
+    if (static_cast<std::uint64_t>(b.versioning) > 2) return "versioning state " + std::to_string(static_cast<int>(b.versioning));
+    return {};
+}
+
+Problem key_problem(const KeyRecord& k) {
+    if (k.access_key.empty() || k.access_key.size() > kMaxNameBytes) {
+        return "an access key id of " + std::to_string(k.access_key.size()) + " bytes";
+    }
+    for (std::size_t i = 1; i < k.grants.size(); ++i) {
+        if (k.grants[i].bucket_id <= k.grants[i - 1].bucket_id) return "grants not ordered by bucket, one per bucket";
+    }
+    return {};
+}
+
+// A decoded record must also keep its invariants.
+void check_decoded(const Decoder& d, const Problem& problem) {
+    d.finish();
+    if (!problem.empty()) d.corrupt(problem);
+}
 
 void encode_pairs(Encoder& e, const std::vector<std::pair<std::string, std::string>>& pairs) {
     e.u64(pairs.size());
@@ -38,10 +160,11 @@ void encode_pairs(Encoder& e, const std::vector<std::pair<std::string, std::stri
     }
 }
 
-std::vector<std::pair<std::string, std::string>> decode_pairs(Decoder& d) {
-    const std::uint64_t n = d.u64();
+std::vector<std::pair<std::string, std::string>> decode_pairs(Decoder& d, const char* field) {
+    const std::size_t n = d.count(kPairBytes, field);
     std::vector<std::pair<std::string, std::string>> pairs;
-    for (std::uint64_t i = 0; i < n; ++i) {
+    pairs.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
         std::string k = d.string();
         pairs.emplace_back(std::move(k), d.string());
     }
@@ -60,15 +183,16 @@ void encode_chunks(Encoder& e, const std::vector<ChunkRef>& chunks) {
 }
 
 std::vector<ChunkRef> decode_chunks(Decoder& d, std::uint64_t format) {
+    const std::size_t n = d.count(kChunkRefBytes, "chunk refs");
     std::vector<ChunkRef> chunks;
-    const std::uint64_t n = d.u64();
-    for (std::uint64_t i = 0; i < n; ++i) {
+    chunks.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
         ChunkRef c;
-        c.chunk_id = d.string();
+        c.chunk_id = d.string(kChunkIdDigits, "a chunk id");
         c.drive = d.u64();
         c.offset = d.u64();
         c.length = d.u64();
-        if (format >= 2) c.piece = static_cast<std::uint32_t>(d.u64());
+        if (format >= 2) c.piece = d.u32();
         chunks.push_back(std::move(c));
     }
     return chunks;
@@ -77,6 +201,7 @@ std::vector<ChunkRef> decode_chunks(Decoder& d, std::uint64_t format) {
 }  // namespace
 
 std::string encode(const UploadRecord& r) {
+    refuse_to_write(upload_problem(r), "upload");
     Encoder e;
     e.u64(kUploadFormat);
     e.bytes(r.upload_id);
@@ -94,26 +219,28 @@ std::string encode(const UploadRecord& r) {
 }
 
 UploadRecord decode_upload(std::string_view bytes) {
-    Decoder d(bytes);
-    const std::uint64_t format = check_formats(d, 1, kUploadFormat, "upload");
+    Decoder d(bytes, "upload");
+    const std::uint64_t format = check_formats(d, 1, kUploadFormat);
     UploadRecord r;
-    r.upload_id = d.string();
-    r.bucket = d.string();
-    r.key = d.string();
+    r.upload_id = d.string(kMaxNameBytes, "the upload id");
+    r.bucket = d.string(kMaxNameBytes, "the bucket name");
+    r.key = d.string(kMaxObjectKeyBytes, "the key");
     r.seq = d.u64();
     r.initiated_ms = d.u64();
     r.storage_class = d.string();
-    r.headers = decode_pairs(d);
-    r.tags = decode_pairs(d);
+    r.headers = decode_pairs(d, "headers");
+    r.tags = decode_pairs(d, "tags");
     r.checksum_algorithm = d.string();
     if (format >= 2) {
         r.policy = d.string();
-        r.segment_size = static_cast<std::uint32_t>(d.u64());
+        r.segment_size = d.u32();
     }
+    check_decoded(d, upload_problem(r));
     return r;
 }
 
 std::string encode(const PartRecord& r) {
+    refuse_to_write(part_problem(r), "part");
     Encoder e;
     e.u64(kPartFormat);
     e.u64(r.number);
@@ -128,21 +255,23 @@ std::string encode(const PartRecord& r) {
 }
 
 PartRecord decode_part(std::string_view bytes) {
-    Decoder d(bytes);
-    const std::uint64_t format = check_formats(d, 1, kPartFormat, "part");
+    Decoder d(bytes, "part");
+    const std::uint64_t format = check_formats(d, 1, kPartFormat);
     PartRecord r;
-    r.number = static_cast<std::uint32_t>(d.u64());
+    r.number = d.u32();
     r.size = d.u64();
     r.etag = d.string();
     r.modified_ms = d.u64();
     r.checksum = d.string();
     r.chunks = decode_chunks(d, format);
     if (format >= 2) r.policy = d.string();
-    if (format >= 3) r.segment_size = static_cast<std::uint32_t>(d.u64());
+    if (format >= 3) r.segment_size = d.u32();
+    check_decoded(d, part_problem(r));
     return r;
 }
 
 std::string encode(const BucketRecord& r) {
+    refuse_to_write(bucket_problem(r), "bucket");
     Encoder e;
     e.u64(kBucketFormat);
     e.bytes(r.name);
@@ -155,21 +284,23 @@ std::string encode(const BucketRecord& r) {
 }
 
 BucketRecord decode_bucket(std::string_view bytes) {
-    Decoder d(bytes);
-    const std::uint64_t format = check_formats(d, 1, kBucketFormat, "bucket");
+    Decoder d(bytes, "bucket");
+    const std::uint64_t format = check_formats(d, 1, kBucketFormat);
     BucketRecord r;
-    r.name = d.string();
+    r.name = d.string(kMaxNameBytes, "the name");
     r.id = d.u64();
     r.created_ms = d.u64();
     const std::uint64_t versioning = d.u64();
-    if (versioning > 2) throw CorruptRecord("metadata store: bad versioning state");
+    if (versioning > 2) d.corrupt("versioning state " + std::to_string(versioning));
     r.versioning = static_cast<Versioning>(versioning);
     if (format >= 2) r.policy = d.string();
     if (format >= 3) r.public_read = d.boolean();
+    check_decoded(d, bucket_problem(r));
     return r;
 }
 
 std::string encode(const KeyRecord& r) {
+    refuse_to_write(key_problem(r), "access key");
     Encoder e;
     e.u64(kKeyFormat);
     e.bytes(r.access_key);
@@ -187,27 +318,29 @@ std::string encode(const KeyRecord& r) {
 }
 
 KeyRecord decode_key(std::string_view bytes) {
-    Decoder d(bytes);
-    check_format(d, kKeyFormat, "access key");
+    Decoder d(bytes, "access key");
+    check_formats(d, kKeyFormat, kKeyFormat);
     KeyRecord r;
-    r.access_key = d.string();
+    r.access_key = d.string(kMaxNameBytes, "the access key id");
     r.name = d.string();
     r.sealed_secret = d.string();
     r.created_ms = d.u64();
     r.enabled = d.boolean();
     r.create_buckets = d.boolean();
-    const std::uint64_t grants = d.u64();
-    if (grants > bytes.size()) throw CorruptRecord("metadata store: bad grant count");
-    for (std::uint64_t i = 0; i < grants; ++i) {
+    const std::size_t grants = d.count(kGrantBytes, "grants");
+    r.grants.reserve(grants);
+    for (std::size_t i = 0; i < grants; ++i) {
         KeyGrant g;
         g.bucket_id = d.u64();
-        g.permissions = static_cast<std::uint32_t>(d.u64());
+        g.permissions = d.u32();
         r.grants.push_back(g);
     }
+    check_decoded(d, key_problem(r));
     return r;
 }
 
 std::string encode(const ObjectVersion& r) {
+    refuse_to_write(version_problem(r), "object version");
     Encoder e;
     e.u64(kVersionFormat);
     e.bytes(r.key);
@@ -236,10 +369,10 @@ std::string encode(const ObjectVersion& r) {
 }
 
 ObjectVersion decode_version(std::string_view bytes) {
-    Decoder d(bytes);
-    const std::uint64_t format = check_formats(d, 1, kVersionFormat, "object version");
+    Decoder d(bytes, "object version");
+    const std::uint64_t format = check_formats(d, 1, kVersionFormat);
     ObjectVersion r;
-    r.key = d.string();
+    r.key = d.string(kMaxObjectKeyBytes, "the key");
     r.seq = d.u64();
     r.null_version = d.boolean();
     r.delete_marker = d.boolean();
@@ -247,22 +380,24 @@ ObjectVersion decode_version(std::string_view bytes) {
     r.size = d.u64();
     r.etag = d.string();
     r.storage_class = d.string();
-    r.headers = decode_pairs(d);
-    r.tags = decode_pairs(d);
+    r.headers = decode_pairs(d, "headers");
+    r.tags = decode_pairs(d, "tags");
     r.checksum_algorithm = d.string();
     r.checksum = d.string();
     r.inline_data = d.string();
     r.chunks = decode_chunks(d, format);
-    const std::uint64_t parts = d.u64();
-    for (std::uint64_t i = 0; i < parts; ++i) {
+    const std::size_t parts = d.count(kPartInfoBytes, "parts");
+    r.parts.reserve(parts);
+    for (std::size_t i = 0; i < parts; ++i) {
         PartInfo p;
-        p.number = static_cast<std::uint32_t>(d.u64());
+        p.number = d.u32();
         p.size = d.u64();
         p.etag = d.string();
         r.parts.push_back(std::move(p));
     }
     if (format >= 2) r.policy = d.string();
-    if (format >= 3) r.segment_size = static_cast<std::uint32_t>(d.u64());
+    if (format >= 3) r.segment_size = d.u32();
+    check_decoded(d, version_problem(r));
     return r;
 }
 
@@ -278,14 +413,15 @@ std::string encode(const ObjectSummary& r) {
 }
 
 ObjectSummary decode_summary(std::string_view bytes) {
-    Decoder d(bytes);
-    check_format(d, kSummaryFormat, "object summary");
+    Decoder d(bytes, "object summary");
+    check_formats(d, kSummaryFormat, kSummaryFormat);
     ObjectSummary r;
     r.seq = d.u64();
     r.modified_ms = d.u64();
     r.size = d.u64();
     r.etag = d.string();
     r.storage_class = d.string();
+    check_decoded(d, {});
     return r;
 }
 

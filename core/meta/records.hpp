@@ -4,6 +4,14 @@
 // not know rather than guess. Records hold everything needed to serve a
 // request without today's configuration: an object version records where each
 // of its chunks lives (node, drive, chunk id), not how to find it.
+//
+// Decoders trust nothing: every length, count and size is checked against the
+// bytes there are and against the record's own invariants (listed with each
+// record below), and a record that breaks one throws CorruptRecord, saying
+// what is wrong. Encoders check the same invariants and refuse (MetaError)
+// to write a record that could not be read back. So a decoded record can be
+// used without further checks: an inline object's data is exactly its size,
+// a version's chunks cover exactly its bytes.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +20,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/meta/lmdb.hpp"  // CorruptRecord, MetaError
+
 namespace shoal::meta {
 
 enum class Versioning : std::uint8_t { unversioned = 0, enabled = 1, suspended = 2 };
 
+// Invariants: a name of 1 to 255 bytes; versioning one of the three states.
 struct BucketRecord {
     std::string name;
     std::uint64_t id = 0;          // namespace of its objects
@@ -27,12 +38,16 @@ struct BucketRecord {
     // Anonymous GET and HEAD of its objects are allowed (an explicit switch,
     // set through the admin API; nothing else is ever anonymous).
     bool public_read = false;
+
+    friend bool operator==(const BucketRecord&, const BucketRecord&) = default;
 };
 
 // What an access key may do with one bucket (bits of access::Permission).
 struct KeyGrant {
     std::uint64_t bucket_id = 0;  // BucketRecord::id: never reused, so a grant dies with its bucket
     std::uint32_t permissions = 0;
+
+    friend bool operator==(const KeyGrant&, const KeyGrant&) = default;
 };
 
 // An access key other than the node's root key. The secret is stored sealed
@@ -46,6 +61,8 @@ struct KeyRecord {
     bool enabled = true;
     bool create_buckets = false;  // may create buckets (and then owns them)
     std::vector<KeyGrant> grants;  // ordered by bucket_id, one per bucket
+
+    friend bool operator==(const KeyRecord&, const KeyRecord&) = default;
 };
 
 // Where one piece of an object's data lives. Under a policy of n copies,
@@ -55,19 +72,35 @@ struct KeyRecord {
 // share offset and length (the group's content bytes) and piece is the
 // fragment index; each file holds that fragment of every segment of the
 // group (core/ec/segment_layout.hpp). Pieces whose write failed are absent.
+//
+// Invariants of a chunk list (a version's, a part's): consecutive refs with
+// the same offset are the pieces of one chunk (or group) and share its length,
+// which is not 0; the first chunk starts at 0 and each next one where the one
+// before ends, the last ending at the content's size; chunk ids are 32
+// lower-case hex digits; a piece number is below 256.
 struct ChunkRef {
     std::string chunk_id;     // the chunk file's id (32 hex digits)
     std::uint64_t drive = 0;  // persistent id of the drive holding it (node ids come with the grid)
     std::uint64_t offset = 0;  // position of the chunk's first byte in the object
     std::uint64_t length = 0;
     std::uint32_t piece = 0;   // which copy (or, with erasure coding, which fragment)
+
+    friend bool operator==(const ChunkRef&, const ChunkRef&) = default;
 };
 
 struct PartInfo {  // multipart objects: one per part, in order
     std::uint32_t number = 0;
     std::uint64_t size = 0;
     std::string etag;
+
+    friend bool operator==(const PartInfo&, const PartInfo&) = default;
 };
+
+// Invariants: a key of 1 to 1024 bytes; a delete marker has no content (size
+// 0, no data, chunks or parts); content without chunks is inline, exactly
+// `size` bytes of it; chunks (see ChunkRef) cover [0, size) and leave no
+// inline data; parts are numbered 1 to 10000 in rising order and their sizes
+// add up to `size`.
 
 struct ObjectVersion {
     std::string key;
@@ -93,9 +126,12 @@ struct ObjectVersion {
     std::uint32_t segment_size = 0;
 
     std::string version_id() const;  // "null" or a 16-hex-digit id
+
+    friend bool operator==(const ObjectVersion&, const ObjectVersion&) = default;
 };
 
-// A multipart upload in progress.
+// A multipart upload in progress. Invariants: an id of 1 to 255 bytes, a
+// key of at most 1024.
 struct UploadRecord {
     std::string upload_id;
     std::string bucket;
@@ -111,9 +147,12 @@ struct UploadRecord {
     // part takes the policy of its day).
     std::string policy;
     std::uint32_t segment_size = 0;
+
+    friend bool operator==(const UploadRecord&, const UploadRecord&) = default;
 };
 
 // One uploaded part of a multipart upload; its data is always in chunks.
+// Invariants: numbered 1 to 10000; its chunks cover [0, size).
 struct PartRecord {
     std::uint32_t number = 0;
     std::uint64_t size = 0;
@@ -123,6 +162,8 @@ struct PartRecord {
     std::vector<ChunkRef> chunks;  // offsets relative to the part's start
     std::string policy;            // as ObjectVersion::policy
     std::uint32_t segment_size = 0;  // as ObjectVersion::segment_size
+
+    friend bool operator==(const PartRecord&, const PartRecord&) = default;
 };
 
 // What listing needs of a key's current version, kept apart from the full
@@ -133,8 +174,12 @@ struct ObjectSummary {
     std::uint64_t size = 0;
     std::string etag;
     std::string storage_class;
+
+    friend bool operator==(const ObjectSummary&, const ObjectSummary&) = default;
 };
 
+// Encoders throw MetaError for a record that breaks its invariants; decoders
+// throw CorruptRecord for bytes that are not a valid record of a known format.
 std::string encode(const BucketRecord& r);
 BucketRecord decode_bucket(std::string_view bytes);
 std::string encode(const KeyRecord& r);

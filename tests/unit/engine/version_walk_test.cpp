@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/engine/version_walk.hpp"
+#include "meta/damage_util.hpp"
 #include "temp_dir.hpp"
 
 using namespace shoal;
@@ -104,4 +105,32 @@ TEST_CASE("a walk whose bucket was deleted goes on with the next", "[engine]") {
     REQUIRE(page.versions.size() == 1);
     CHECK(page.versions[0].first == "c");
     CHECK(page.next.finished);
+}
+
+TEST_CASE("a walk names a damaged record and goes on past it, in pages of any size", "[engine]") {
+    TempDir dir;
+    {
+        meta::Store store(dir.path() / "meta", small_map());
+        store.write([](meta::Catalog& c) { c.create_bucket("alpha", 1); });
+        for (int i = 0; i < 5; ++i) put(store, "alpha", "a" + std::to_string(i), true);
+    }
+    REQUIRE(testing::damage_records(dir.path() / "meta", "versions", testing::holding("a2"),
+                                    [](std::string v) { return v.substr(0, 9); }) == 1);
+    meta::Store store(dir.path() / "meta", small_map());
+    for (const std::size_t page_size : {1, 2, 3, 10}) {
+        CAPTURE(page_size);
+        std::vector<std::string> seen;
+        std::vector<std::string> damaged;
+        engine::WalkCursor cursor;
+        for (int guard = 0; !cursor.finished; ++guard) {
+            REQUIRE(guard < 100);
+            const engine::WalkPage p = engine::next_versions(store, cursor, page_size);
+            for (const auto& [bucket, v] : p.versions) seen.push_back(v.key);
+            damaged.insert(damaged.end(), p.damaged.begin(), p.damaged.end());
+            cursor = p.next;
+        }
+        CHECK(seen == std::vector<std::string>{"a0", "a1", "a3", "a4"});
+        REQUIRE(damaged.size() == 1);
+        CHECK_THAT(damaged[0], Catch::Contains("object alpha/a2"));
+    }
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/meta/store.hpp"
+#include "meta/damage_util.hpp"
 #include "temp_dir.hpp"
 
 using namespace shoal::meta;
@@ -25,8 +26,11 @@ ObjectVersion make_version(Catalog& c, std::string key, std::uint64_t size, bool
     ObjectVersion v;
     v.key = std::move(key);
     v.seq = c.next_seq(1);
-    v.size = size;
     v.delete_marker = marker;
+    if (!marker) {
+        v.size = size;
+        v.inline_data.assign(size, 'x');
+    }
     v.etag = "e" + std::to_string(size);
     return v;
 }
@@ -311,4 +315,71 @@ TEST_CASE("groups that change nothing or only fail are acknowledged, and so is t
     }
     Store store(dir.path() / "meta", small_map());
     CHECK(list_all(store, "b", {}, 100).size() == 20);
+}
+
+TEST_CASE("a damaged record in the store is refused naming what it belongs to", "[meta]") {
+    TempDir dir;
+    {
+        Store store(dir.path(), small_map());
+        store.write([](Catalog& c) { c.create_bucket("photos", 1); });
+        put(store, "photos", "a", 3);
+        put(store, "photos", "cat.jpg", 5);
+        put(store, "photos", "z", 2);
+    }
+    // One byte more after the last field: the record of cat.jpg is damaged.
+    REQUIRE(shoal::testing::damage_records(dir.path(), "versions", shoal::testing::holding("cat.jpg"),
+                                           [](std::string v) { return v + '\x01'; }) == 1);
+    Store store(dir.path(), small_map());
+    const Snapshot s = store.snapshot();
+    const BucketRecord b = s.catalog().bucket_or_refuse("photos");
+    CHECK_THROWS_WITH(s.catalog().newest(b, "cat.jpg"),
+                      Catch::Contains("damaged object version record") && Catch::Contains("object photos/cat.jpg"));
+    CHECK_THROWS_AS(s.catalog().version(b, "cat.jpg", "null"), CorruptRecord);
+    CHECK(s.catalog().newest(b, "a")->size == 3);  // its neighbours read as before
+    CHECK_THROWS_AS(s.catalog().list_versions(b, {}), CorruptRecord);
+
+    // Background walks list it as damaged and go on past it.
+    VersionsQuery query;
+    query.list_damaged = true;
+    const VersionsPage page = s.catalog().list_versions(b, query);
+    REQUIRE(page.versions.size() == 3);
+    CHECK(page.versions[0].damaged.empty());
+    CHECK_THAT(page.versions[1].damaged, Catch::Contains("object photos/cat.jpg"));
+    CHECK(page.versions[1].version.key == "cat.jpg");
+    CHECK(page.versions[2].version.key == "z");
+    CHECK(page.versions[2].damaged.empty());
+    // Resuming after it needs no decoding of it.
+    query.key_marker = "cat.jpg";
+    query.version_id_marker = page.versions[1].version.version_id();
+    const VersionsPage rest = s.catalog().list_versions(b, query);
+    REQUIRE(rest.versions.size() == 1);
+    CHECK(rest.versions[0].version.key == "z");
+}
+
+TEST_CASE("damaged bucket, upload and part records name what they belong to", "[meta]") {
+    TempDir dir;
+    {
+        Store store(dir.path(), small_map());
+        store.write([](Catalog& c) {
+            const BucketRecord b = c.create_bucket("photos", 1);
+            UploadRecord u;
+            u.upload_id = "upload-1";
+            u.bucket = "photos";
+            u.key = "big";
+            c.create_upload(b, u);
+            PartRecord p;
+            p.number = 1;
+            c.put_part("upload-1", p);
+        });
+    }
+    const auto truncate = [](std::string v) { return v.substr(0, v.size() - 1); };
+    REQUIRE(shoal::testing::damage_records(dir.path(), "buckets", shoal::testing::holding("photos"), truncate) == 1);
+    REQUIRE(shoal::testing::damage_records(dir.path(), "uploads", shoal::testing::holding("upload-1"), truncate) == 1);
+    REQUIRE(shoal::testing::damage_records(dir.path(), "parts", [](std::string_view) { return true; }, truncate) == 1);
+    Store store(dir.path(), small_map());
+    const Snapshot s = store.snapshot();
+    CHECK_THROWS_WITH(s.catalog().bucket("photos"), Catch::Contains("damaged bucket record: truncated (bucket photos)"));
+    CHECK_THROWS_WITH(s.catalog().buckets(), Catch::Contains("(bucket photos)"));
+    CHECK_THROWS_WITH(s.catalog().upload("upload-1"), Catch::Contains("(multipart upload upload-1)"));
+    CHECK_THROWS_WITH(s.catalog().part("upload-1", 1), Catch::Contains("(part 1 of multipart upload upload-1)"));
 }

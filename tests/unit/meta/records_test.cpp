@@ -76,10 +76,16 @@ TEST_CASE("records from before storage policies decode as single copies", "[meta
     part.bytes("etag");
     part.u64(1000);
     part.bytes("");
-    part.u64(0);  // no chunks
+    part.u64(1);  // one chunk: id, drive, offset, length
+    part.bytes("00112233445566778899aabbccddeeff");
+    part.u64(9);
+    part.u64(0);
+    part.u64(10);
     const PartRecord p = decode_part(part.take());
     CHECK(p.number == 3);
     CHECK(p.policy.empty());
+    REQUIRE(p.chunks.size() == 1);
+    CHECK(p.chunks[0].piece == 0);
 
     Encoder future;
     future.u64(4);
@@ -101,6 +107,7 @@ TEST_CASE("erasure-coded versions, parts and uploads keep their segment size", "
     CHECK(back.chunks.size() == 6);
 
     PartRecord p;
+    p.number = 1;
     p.policy = "EC2+1/CAUCHY";
     p.segment_size = 65536;
     const PartRecord part = decode_part(encode(p));

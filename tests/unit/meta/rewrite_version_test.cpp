@@ -20,6 +20,7 @@ ObjectVersion put(Store& store, const std::string& key, std::uint64_t size) {
         v.key = key;
         v.seq = c.next_seq(1);
         v.size = size;
+        v.inline_data.assign(size, 'x');
         c.put_version(c.bucket_or_refuse("b"), v);
     });
     return v;
