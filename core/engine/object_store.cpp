@@ -605,7 +605,7 @@ asio::awaitable<std::size_t> ObjectStore::Reader::read_erasure(std::size_t first
         group_.reset();
         group_index_ = SIZE_MAX;
         const std::span<const meta::ChunkRef> pieces(version_.chunks.data() + first_index, last_index - first_index);
-        group_ = std::make_unique<ErasureGroupReader>(store_, version_.key, pieces, store_.codec(policy_),
+        group_ = std::make_unique<ErasureGroupReader>(store_, bucket_ + "/" + version_.key, pieces, store_.codec(policy_),
                                                       version_.segment_size);
         group_index_ = first_index;
     }
