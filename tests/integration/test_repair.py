@@ -207,10 +207,11 @@ class Repair(unittest.TestCase):
 
     def test_3_a_replaced_drive_is_rebuilt_and_the_rebuild_resumes_after_kill(self):
         # The node ran here (its drives' paths and ids are remembered), then
-        # the drive holding most pieces died and was replaced.
+        # the drive holding most pieces died and was replaced (not the first,
+        # which holds the metadata: losing that one is another test's).
         self.start(self.drives, repair="on", scrub_rate="0")
         self.stop()
-        replaced = max(self.drives, key=lambda d: self.pieces_on_disk([d]))
+        replaced = max(self.drives[1:], key=lambda d: self.pieces_on_disk([d]))
         held = self.pieces_on_disk([replaced])
         self.assertGreater(held, 10)  # at least 189 / 5 pieces
         shutil.rmtree(replaced)
