@@ -220,6 +220,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     objects.set_damage_handler([&maintenance](engine::DamageReport report) {
         maintenance.report_damage(std::move(report));
     });
+    objects.set_queued_handler([&maintenance](std::uint64_t seq) { maintenance.report_queued(seq); });
     try {
         maintenance.start();
         // A drive path holding another drive than at the last start: the old
@@ -308,6 +309,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     }
     loops.join();
     objects.set_damage_handler({});
+    objects.set_queued_handler({});
     maintenance.stop();
     log.info("stopped", {{"clean", clean}});
     return 0;

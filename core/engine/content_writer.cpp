@@ -71,6 +71,14 @@ asio::awaitable<void> ContentWriter::start_chunk() {
                                  (drives.empty() ? std::string("none does") : "only " + std::to_string(drives.size()) + " does") +
                                  " (all others full or failed: see the drive scores)");
     }
+    left_out_.clear();
+    if (static_cast<int>(drives.size()) < policy_.pieces()) {
+        // The drives not drawn take no writes (a score of 0): say which and why.
+        for (const placement::DriveScore& score : store_.conscience().scores()) {
+            if (std::find(drives.begin(), drives.end(), score.id) != drives.end()) continue;
+            note_left_out(score.id, score.why.empty() ? "takes no writes" : score.why);
+        }
+    }
     chunk::ChunkOwner owner = owner_;
     owner.index = chunk_index_;
     owner.offset = written_;
@@ -110,10 +118,14 @@ asio::awaitable<void> ContentWriter::finish_chunk() {
         });
     });
     if (static_cast<int>(pieces_.size()) < policy_.pieces()) {
-        // Acknowledged with fewer pieces than wanted: perfectible, for repair.
+        // Acknowledged with fewer pieces than wanted: the caller queues it
+        // for repair with its commit (a part: with its completed object).
+        ++short_chunks_;
+        shortfall_ = left_out_;
         store_.log().warn("chunk stored with fewer pieces than its policy wants",
                           {{"bucket", owner_.bucket}, {"key", owner_.key}, {"chunk", chunk_index_},
-                           {"policy", policy_.to_string()}, {"pieces", pieces_.size()}});
+                           {"policy", policy_.to_string()}, {"pieces", pieces_.size()},
+                           {"wanted", policy_.pieces()}, {"left_out", left_out_}});
     }
     for (Piece& piece : pieces_) chunks_.push_back(std::move(piece.ref));
     pieces_.clear();
@@ -144,6 +156,7 @@ void ContentWriter::for_each_piece(const std::function<void(Piece&)>& step) {
         }
         store_.log().warn("chunk piece dropped: its drive failed",
                           {{"drive", meta::format_version_id(it->ref.drive)}, {"error", it->failure}});
+        note_left_out(it->ref.drive, it->failure);
         failed += (failed.empty() ? "" : "; ") + it->failure;
         if (!it->ref.chunk_id.empty()) store_.remove_chunks({it->ref});  // finished, then another failed
         it = pieces_.erase(it);  // an unfinished writer removes its pending file
@@ -153,6 +166,12 @@ void ContentWriter::for_each_piece(const std::function<void(Piece&)>& step) {
                                  std::to_string(policy_.write_quorum()) + " pieces of each chunk, only " +
                                  std::to_string(pieces_.size()) + " could be written: " + failed);
     }
+}
+
+void ContentWriter::note_left_out(std::uint64_t drive, const std::string& why) {
+    const chunk::ChunkStore* store = store_.drive(drive);
+    left_out_ += (left_out_.empty() ? "" : "; ") + std::string("drive ") + meta::format_version_id(drive) +
+                 (store != nullptr ? " (" + store->drive().string() + ")" : std::string()) + ": " + why;
 }
 
 void ContentWriter::write_segment() {

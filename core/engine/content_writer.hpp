@@ -15,8 +15,9 @@
 //   majority; EC: k + 1): a piece whose drive fails is dropped (and the drive
 //   reported to the conscience), and the upload fails with
 //   StorageUnavailable, naming the drives, when fewer than the quorum remain.
-//   Fewer pieces than the policy wants (drives full or failed) is logged as
-//   perfectible, for repair.
+//   Fewer pieces than the policy wants (drives full or failed) is logged,
+//   naming each drive left out and why, and counted (short_chunks(),
+//   shortfall()): the caller queues the content for repair with its commit.
 // - chunks() lists a chunk's pieces next to each other (same offset and
 //   length: the content bytes the chunk or group covers).
 //
@@ -61,6 +62,11 @@ public:
     std::string& inline_data() { return inline_data_; }
     std::vector<meta::ChunkRef>& chunks() { return chunks_; }
 
+    // Chunks written with fewer pieces than the policy wants, and why (the
+    // drives left out and their reasons), for the repair queue.
+    std::size_t short_chunks() const { return short_chunks_; }
+    const std::string& shortfall() const { return shortfall_; }
+
     void keep() { kept_ = true; }
     asio::awaitable<void> discard();
 
@@ -84,6 +90,8 @@ private:
     // whose drive failed (reporting them); throws StorageUnavailable when
     // fewer than the write quorum are left. On the pool.
     void for_each_piece(const std::function<void(Piece&)>& step);
+    // Adds a drive the current chunk has no piece on, and why, to left_out_.
+    void note_left_out(std::uint64_t drive, const std::string& why);
     bool erasure() const { return policy_.kind == ec::StoragePolicy::Kind::erasure; }
 
     ObjectStore& store_;
@@ -100,6 +108,9 @@ private:
     std::string inline_data_;
     std::vector<meta::ChunkRef> chunks_;  // finished chunks' pieces
     std::vector<Piece> pieces_;           // the chunk being written; empty between chunks
+    std::string left_out_;                // its drives left out or dropped, and why ("" if none)
+    std::size_t short_chunks_ = 0;
+    std::string shortfall_;               // left_out_ of the last short chunk
     std::uint64_t chunk_offset_ = 0;      // its first byte in the content
     std::uint32_t chunk_index_ = 0;       // its position among the content's chunks
     std::uint64_t written_ = 0;           // bytes handed to chunks

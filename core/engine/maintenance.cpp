@@ -5,6 +5,7 @@
 
 #include "core/engine/job_state.hpp"
 #include "core/engine/object_store.hpp"
+#include "core/engine/piece_repair.hpp"
 
 namespace shoal::engine {
 namespace {
@@ -127,6 +128,7 @@ void Maintenance::start() {
     std::sort(rebuilds_.begin(), rebuilds_.end(),
               [](const Rebuild& a, const Rebuild& b) { return a.status.started_ms < b.status.started_ms; });
     scrub_since_ = std::chrono::steady_clock::now();
+    queue_from_ = 0;  // versions queued before this start
     thread_ = std::thread([this] { run(); });
 }
 
@@ -179,6 +181,20 @@ void Maintenance::report_damage(DamageReport report) {
     wake_.notify_all();
 }
 
+void Maintenance::report_queued(std::uint64_t seq) {
+    if (!options_.enabled) return;
+    {
+        std::lock_guard lock(mutex_);
+        queued_from_ = std::min(queued_from_.value_or(seq), seq);
+    }
+    wake_.notify_all();
+}
+
+QueueStatus Maintenance::queue_status() const {
+    std::lock_guard lock(mutex_);
+    return queue_;
+}
+
 ScrubStatus Maintenance::scrub_status() const {
     std::lock_guard lock(mutex_);
     return scrub_;
@@ -222,6 +238,23 @@ void Maintenance::run() {
             step("repair", [&] { repair_damage(damage); });
             continue;
         }
+        if (queued_from_) {
+            queue_from_ = std::min(queue_from_.value_or(*queued_from_), *queued_from_);
+            queued_from_.reset();
+        }
+        if (queue_from_) {
+            step("repair queue", [&] { queue_step(); });
+            continue;
+        }
+        if (queue_.waiting && std::chrono::steady_clock::now() >= queue_next_look_) {
+            // Versions wait for a drive: has one started taking writes?
+            bool gained = false;
+            step("repair queue", [&] { gained = drives_gained(); });
+            const auto now = std::chrono::steady_clock::now();
+            queue_next_look_ = now + kDriveLook;
+            if (gained || now >= queue_retry_at_) queue_from_ = 0;
+            continue;
+        }
         const auto active = std::find_if(rebuilds_.begin(), rebuilds_.end(),
                                          [](const Rebuild& job) { return job.status.state != "done"; });
         if (active != rebuilds_.end()) {
@@ -233,13 +266,20 @@ void Maintenance::run() {
             step("scrub", [&] { scrub_step(); });
             continue;
         }
+        // Asleep until the next scrub pass, the next look at the drives for
+        // waiting versions, or news.
+        std::chrono::milliseconds wait = std::chrono::hours(24);
         if (scrub_.enabled) {
             const std::uint64_t now = now_ms();
-            const std::uint64_t wait = scrub_.next_pass_ms > now ? scrub_.next_pass_ms - now : 0;
-            wake_.wait_for(lock, std::chrono::milliseconds(std::min<std::uint64_t>(wait, 60'000)));
-        } else {
-            wake_.wait(lock);
+            wait = std::chrono::milliseconds(
+                std::min<std::uint64_t>(scrub_.next_pass_ms > now ? scrub_.next_pass_ms - now : 0, 60'000));
         }
+        if (queue_.waiting) {
+            wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      queue_next_look_ - std::chrono::steady_clock::now()) +
+                                      std::chrono::milliseconds(1));
+        }
+        wake_.wait_for(lock, std::max(wait, std::chrono::milliseconds(0)));
     }
 }
 
@@ -267,6 +307,103 @@ void Maintenance::repair_damage(const DamageReport& damage) {
         repair_version(store_, damage.bucket, *version, check);
     } catch (const std::exception& e) {
         store_.log().error("repair failed", {{"object", damage.bucket + "/" + damage.key}, {"error", e.what()}});
+    }
+}
+
+bool Maintenance::drives_gained() {
+    std::vector<std::uint64_t> writable;
+    for (const placement::DriveScore& score : store_.conscience().current_scores()) {
+        if (score.write_score > 0) writable.push_back(score.id);
+    }
+    std::sort(writable.begin(), writable.end());
+    std::lock_guard lock(mutex_);
+    const bool gained = !std::includes(writable_.begin(), writable_.end(), writable.begin(), writable.end());
+    writable_ = std::move(writable);
+    return gained;
+}
+
+void Maintenance::queue_step() {
+    std::uint64_t from = 0;
+    {
+        std::lock_guard lock(mutex_);
+        from = queue_from_.value_or(0);
+        if (from == 0) {
+            // A pass from the start: remember which drives take writes now,
+            // so that a later look sees which ones start to.
+            queue_retry_at_ = std::chrono::steady_clock::now() + kQueueRetry;
+        }
+    }
+    if (from == 0) drives_gained();
+    std::vector<meta::QueuedRepair> page;
+    {
+        const meta::Snapshot snapshot = store_.meta().snapshot();
+        page = snapshot.catalog().queued_repairs(from, options_.page_versions);
+    }
+    std::vector<std::uint64_t> done;  // entries to drop: whole again, or gone
+    std::uint64_t repaired = 0;
+    // The version the entry names, if it is still there.
+    const auto find = [&](const meta::QueuedRepair& entry) -> std::optional<meta::ObjectVersion> {
+        const meta::Snapshot snapshot = store_.meta().snapshot();
+        const auto bucket = snapshot.catalog().bucket(entry.record.bucket);
+        if (!bucket) return std::nullopt;
+        auto v = snapshot.catalog().version(*bucket, entry.record.key, entry.record.version_id);
+        if (!v || v->seq != entry.seq) return std::nullopt;  // a null version replaced meanwhile
+        return v;
+    };
+    const auto short_of_pieces = [](const meta::ObjectVersion& v) {
+        const auto policy = ec::StoragePolicy::parse(v.policy.empty() ? "SINGLE" : v.policy);
+        return policy && chunks_short_of(v.chunks, *policy) > 0;  // (an unknown policy: nothing to do here)
+    };
+    for (const meta::QueuedRepair& entry : page) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_) break;
+        }
+        const std::string object = entry.record.bucket + "/" + entry.record.key;
+        const auto version = find(entry);
+        if (!version || !short_of_pieces(*version)) {
+            done.push_back(entry.seq);
+            continue;
+        }
+        try {
+            repair_version(store_, entry.record.bucket, *version, PieceCheck{}, QueueShort::no);
+        } catch (const std::exception& e) {
+            store_.log().error("queued repair failed", {{"object", object}, {"error", e.what()}});
+        }
+        const auto after = find(entry);
+        if (!after || !short_of_pieces(*after)) {
+            done.push_back(entry.seq);
+            ++repaired;
+            store_.log().info("queued repair done: the version has all its pieces",
+                              {{"object", object}, {"version", entry.record.version_id}});
+        }
+    }
+    if (!done.empty()) {
+        store_.meta().write([&](meta::Catalog& catalog) {
+            for (const std::uint64_t seq : done) catalog.drop_repair(seq);
+        });
+    }
+    bool waiting = false;
+    const bool last_page = page.size() < options_.page_versions;
+    if (last_page) {
+        const meta::Snapshot snapshot = store_.meta().snapshot();
+        waiting = !snapshot.catalog().queued_repairs(0, 1).empty();
+    }
+    std::lock_guard lock(mutex_);
+    queue_.repaired += repaired;
+    queue_.dropped += done.size() - repaired;
+    if (stopping_) return;
+    if (last_page) {
+        queue_from_.reset();
+        ++queue_.passes;
+        queue_.waiting = waiting;
+        queue_next_look_ = std::chrono::steady_clock::now() + kDriveLook;
+        if (waiting) {
+            store_.log().info("repair queue: versions wait for a drive that can take their missing pieces",
+                              {{"passes", queue_.passes}, {"repaired", queue_.repaired}});
+        }
+    } else {
+        queue_from_ = page.back().seq + 1;
     }
 }
 

@@ -2,10 +2,18 @@
 // order of urgency:
 // 1. repairs of object versions a read found damaged (queued by
 //    report_damage: the read was served from the other pieces);
-// 2. rebuilds: restoring full redundancy for exactly the pieces a lost or
+// 2. the repair queue: versions committed (or repaired) with fewer pieces
+//    than their policy wants, kept in the catalog (meta::Catalog::
+//    queue_repair) so that no restart forgets them. The queue is worked
+//    through at start, from a version as soon as it is queued
+//    (report_queued), and again whenever a drive starts taking writes (its
+//    free space came back, a drive was attached; the drive scores are looked
+//    at every kDriveLook while versions wait) and every kQueueRetry; a
+//    version leaves it once it has all its pieces, or is gone;
+// 3. rebuilds: restoring full redundancy for exactly the pieces a lost or
 //    replaced drive held, found through the metadata's chunk maps (one
 //    drive at a time; progress and ETA in rebuilds());
-// 3. scrub: a pass over every object version reading every piece in full
+// 4. scrub: a pass over every object version reading every piece in full
 //    at a bounded rate, repairing whatever fails its checks; one pass per
 //    interval.
 //
@@ -64,6 +72,13 @@ struct ScrubStatus {
     RepairStats pass;                      // the current (or last) pass so far
 };
 
+struct QueueStatus {
+    std::uint64_t passes = 0;     // passes over the repair queue completed
+    std::uint64_t repaired = 0;   // versions that got all their pieces back
+    std::uint64_t dropped = 0;    // entries of versions gone or already whole
+    bool waiting = false;         // versions left that no drive could take yet (after the last pass)
+};
+
 struct RebuildStatus {
     std::uint64_t drive = 0;
     std::string state;                     // "counting", "rebuilding" or "done"
@@ -99,6 +114,12 @@ public:
     static constexpr std::chrono::minutes kRetryAfter{10};
     // The pause after a step that failed (e.g. a damaged bucket record).
     static constexpr std::chrono::seconds kRetryFailedStep{60};
+    // A version was put in the repair queue (ObjectStore's queued handler):
+    // the queue is worked through from it on, at once.
+    void report_queued(std::uint64_t seq);
+    static constexpr std::chrono::seconds kDriveLook{5};
+    static constexpr std::chrono::minutes kQueueRetry{10};
+    QueueStatus queue_status() const;
 
     ScrubStatus scrub_status() const;
     std::vector<RebuildStatus> rebuilds() const;
@@ -115,6 +136,9 @@ private:
 
     void run();
     void repair_damage(const DamageReport& damage);
+    void queue_step();
+    // Whether a drive started taking writes since the last look (or one was added).
+    bool drives_gained();
     void rebuild_step(std::uint64_t drive);
     void scrub_step();
     bool scrub_due() const;  // with mutex_ held
@@ -132,6 +156,15 @@ private:
     bool stopping_ = false;
     std::deque<DamageReport> damaged_;
     std::map<std::string, std::chrono::steady_clock::time_point> tried_;  // "bucket/key@version" -> when
+    // The repair queue: where its next page starts (none: no pass due), the
+    // lowest version queued since the thread last looked, what the last pass
+    // found, and the drives that took writes at the last look.
+    std::optional<std::uint64_t> queue_from_;
+    std::optional<std::uint64_t> queued_from_;
+    QueueStatus queue_;
+    std::chrono::steady_clock::time_point queue_next_look_{};
+    std::chrono::steady_clock::time_point queue_retry_at_{};
+    std::vector<std::uint64_t> writable_;
     std::vector<Rebuild> rebuilds_;
     ScrubStatus scrub_;
     WalkCursor scrub_cursor_;

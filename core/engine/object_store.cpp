@@ -8,6 +8,7 @@
 #include "core/engine/async_commit.hpp"
 #include "core/engine/content_writer.hpp"
 #include "core/engine/erasure_group_reader.hpp"
+#include "core/engine/piece_repair.hpp"
 #include "core/hash/encoding.hpp"
 #include "core/meta/capacity.hpp"
 
@@ -247,8 +248,13 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
             const meta::BucketRecord bucket = catalog.bucket_or_refuse(input.bucket);
             if (input.precondition) input.precondition(catalog.newest(bucket, input.key));
             removed = catalog.put_version(bucket, version);
+            if (content.short_chunks() > 0) {
+                catalog.queue_repair(version.seq, meta::RepairRecord{input.bucket, input.key, version.version_id(),
+                                                                     content.shortfall()});
+            }
         });
         content.keep();
+        if (content.short_chunks() > 0) report_queued(version.seq);
         log_.debug("object version committed", {{"bucket", input.bucket}, {"key", input.key},
                                                  {"etag", version.etag}, {"seq", version.seq},
                                                  {"replaced", removed.size()}});
@@ -414,6 +420,7 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
     meta::ObjectVersion version;
     std::vector<meta::PartRecord> unused;
     std::vector<meta::ObjectVersion> removed;
+    bool queued = false;
     const std::uint64_t seq = next_seq();
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
         const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
@@ -468,7 +475,17 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
             if (!used) unused.push_back(std::move(p));
         }
         removed = catalog.put_version(record, version);
+        // Parts written short of their policy make the object short.
+        if (const auto policy = ec::StoragePolicy::parse(version.policy.empty() ? "SINGLE" : version.policy)) {
+            if (chunks_short_of(version.chunks, *policy) > 0) {
+                catalog.queue_repair(version.seq, meta::RepairRecord{bucket, key, version.version_id(),
+                                                                     "parts written with fewer pieces than " +
+                                                                         policy->to_string() + " wants"});
+                queued = true;
+            }
+        }
     });
+    if (queued) report_queued(version.seq);
     co_await free_parts(unused);
     co_await free_chunks(removed);
     co_return version;

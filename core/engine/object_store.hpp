@@ -9,7 +9,11 @@
 // drives chosen by the placement, each chunk durable (fdatasync + rename)
 // before the metadata that points to it is committed in a group commit. A
 // failure at any point removes the chunks written so far; nothing partial is
-// ever visible.
+// ever visible. A version committed with fewer pieces than its policy wants
+// (the write quorum met, drives full or failed) is put in the catalog's
+// repair queue in the same transaction (meta::Catalog::queue_repair), so that
+// the maintenance thread adds the missing pieces as soon as a drive can take
+// them, whatever restarts come between.
 //
 // Memory per request: one I/O buffer (io_buffer bytes) plus the chunk
 // writer's block buffer, whatever the object size.
@@ -199,6 +203,14 @@ public:
     void report_damage(DamageReport report) {
         if (damage_handler_) damage_handler_(std::move(report));
     }
+    // Who hears of versions committed with fewer pieces than their policy
+    // wants, which the commit put in the catalog's repair queue (by their
+    // sequence number): set once, before serving. Must not block.
+    using QueuedHandler = std::function<void(std::uint64_t seq)>;
+    void set_queued_handler(QueuedHandler handler) { queued_handler_ = std::move(handler); }
+    void report_queued(std::uint64_t seq) {
+        if (queued_handler_) queued_handler_(seq);
+    }
 
     // Frees the chunks of versions removed from metadata (after their commit):
     // at once, or when the read leases in their way end.
@@ -269,6 +281,7 @@ private:
     std::atomic<std::uint64_t> last_seq_;
 
     DamageHandler damage_handler_;
+    QueuedHandler queued_handler_;
     std::mutex codecs_mutex_;
     std::map<std::tuple<int, int, ec::RsAlgorithm>, std::unique_ptr<ec::ReedSolomon>> codecs_;
 

@@ -261,6 +261,21 @@ void GroupRepair::run(std::span<const meta::ChunkRef> group) {
 
 }  // namespace
 
+std::size_t chunks_short_of(const std::vector<meta::ChunkRef>& chunks, const ec::StoragePolicy& policy) {
+    std::size_t short_chunks = 0;
+    for (std::size_t first = 0; first < chunks.size();) {
+        std::size_t last = first + 1;
+        while (last < chunks.size() && chunks[last].offset == chunks[first].offset) ++last;
+        std::vector<std::uint32_t> pieces;
+        for (std::size_t i = first; i < last; ++i) pieces.push_back(chunks[i].piece);
+        std::sort(pieces.begin(), pieces.end());
+        pieces.erase(std::unique(pieces.begin(), pieces.end()), pieces.end());
+        if (static_cast<int>(pieces.size()) < policy.pieces()) ++short_chunks;
+        first = last;
+    }
+    return short_chunks;
+}
+
 RestoredPieces restore_pieces(ObjectStore& store, const std::string& object, const ec::StoragePolicy& policy,
                               std::uint32_t segment_size, const std::vector<meta::ChunkRef>& chunks,
                               const PieceCheck& check) {

@@ -57,6 +57,10 @@ struct RestoredPieces {
     bool changed() const { return !added.empty() || !dropped.empty(); }
 };
 
+// How many chunks (or groups) of `chunks` have fewer distinct pieces than
+// `policy` wants (under-replicated: the repair queue's business).
+std::size_t chunks_short_of(const std::vector<meta::ChunkRef>& chunks, const ec::StoragePolicy& policy);
+
 // `object` names the object in logs and messages. `segment_size` is the
 // version's (erasure coding), `policy` the one its chunks were written under.
 RestoredPieces restore_pieces(ObjectStore& store, const std::string& object, const ec::StoragePolicy& policy,

@@ -28,7 +28,7 @@ void RepairStats::add(const RepairStats& other) {
 }
 
 RepairStats repair_version(ObjectStore& store, const std::string& bucket, const meta::ObjectVersion& version,
-                           const PieceCheck& check) {
+                           const PieceCheck& check, QueueShort queue_short) {
     RepairStats stats;
     stats.versions = 1;
     if (version.chunks.empty()) return stats;
@@ -54,7 +54,22 @@ RepairStats repair_version(ObjectStore& store, const std::string& bucket, const 
     for (const std::string& why : restored.short_of) {
         store.log().warn("chunk rebuilt short of its policy", {{"error", why}});
     }
-    if (!restored.changed()) return stats;
+    // Still short of pieces after this repair: queued, to be done again as
+    // soon as a drive can take them.
+    const bool queue = queue_short == QueueShort::yes && !restored.short_of.empty();
+    const meta::RepairRecord queued{bucket, version.key, version.version_id(), restored.short_of.empty() ? std::string()
+                                                                                                      : restored.short_of.front()};
+    if (!restored.changed()) {
+        if (queue) {
+            try {
+                store.meta().write([&](meta::Catalog& catalog) { catalog.queue_repair(version.seq, queued); });
+                store.report_queued(version.seq);
+            } catch (const std::exception& e) {
+                store.log().error("cannot queue a repair", {{"object", object}, {"error", e.what()}});
+            }
+        }
+        return stats;
+    }
 
     bool committed = false;
     try {
@@ -65,6 +80,7 @@ RepairStats repair_version(ObjectStore& store, const std::string& bucket, const 
             if (!current || !same_pieces(current->chunks, version.chunks)) return;
             current->chunks = restored.chunks;
             catalog.rewrite_version(*record, *current);
+            if (queue) catalog.queue_repair(version.seq, queued);
             committed = true;
         });
     } catch (const std::exception& e) {
@@ -80,6 +96,7 @@ RepairStats repair_version(ObjectStore& store, const std::string& bucket, const 
     store.log().info("object repaired", {{"object", object}, {"version", version.version_id()},
                                          {"rebuilt", restored.added.size()}, {"dropped", restored.dropped.size()}});
     store.retire_chunks(std::move(restored.dropped));
+    if (queue) store.report_queued(version.seq);
     return stats;
 }
 

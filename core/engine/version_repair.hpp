@@ -9,6 +9,10 @@
 //   removed and nothing changes. Running it twice is harmless.
 // - Replaced pieces are freed after the commit, behind any read lease that
 //   may still be reading them.
+// - A version left with fewer pieces than its policy wants (no drive could
+//   take them) is put in the catalog's repair queue, in the repair's commit
+//   (or one of its own when nothing else changed), unless the caller works
+//   through that queue itself (QueueShort::no).
 //
 // Blocking (chunk I/O and a metadata commit): run it on a thread of its own.
 #pragma once
@@ -38,8 +42,10 @@ struct RepairStats {
     void add(const RepairStats& other);
 };
 
+enum class QueueShort { yes, no };
+
 // `version` as listed (its chunks and policy are what is checked).
 RepairStats repair_version(ObjectStore& store, const std::string& bucket, const meta::ObjectVersion& version,
-                           const PieceCheck& check);
+                           const PieceCheck& check, QueueShort queue_short = QueueShort::yes);
 
 }  // namespace shoal::engine

@@ -399,6 +399,24 @@ UploadsPage Catalog::list_uploads(const BucketRecord& bucket, const UploadsQuery
     return page;
 }
 
+void Catalog::queue_repair(std::uint64_t seq, const RepairRecord& record) {
+    txn_.put(tables_.repairs, encode_u64(seq), encode(record));
+}
+
+std::vector<QueuedRepair> Catalog::queued_repairs(std::uint64_t from, std::size_t max) const {
+    std::vector<QueuedRepair> out;
+    Cursor cursor(txn_, tables_.repairs);
+    for (bool ok = cursor.seek(encode_u64(from)); ok && out.size() < max; ok = cursor.next()) {
+        const std::uint64_t seq = decode_u64(cursor.key());
+        out.push_back(QueuedRepair{seq, decoded(decode_repair, cursor.value(), [seq] {
+                                       return "the repair queue entry of version " + format_version_id(seq);
+                                   })});
+    }
+    return out;
+}
+
+void Catalog::drop_repair(std::uint64_t seq) { txn_.del(tables_.repairs, encode_u64(seq)); }
+
 ListPage Catalog::list(const BucketRecord& bucket, const ListQuery& query) const {
     ListPage page;
     if (query.max_keys == 0) return page;

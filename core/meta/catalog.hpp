@@ -12,6 +12,7 @@
 //   upload_keys (bucket ns, object key, seq | upload id) -> ""   uploads in listing order
 //   parts       upload id | part number (4 bytes BE) -> PartRecord
 //   keys        access key id                 -> KeyRecord       access keys but root
+//   repairs     version seq (8 bytes BE)      -> RepairRecord    versions short of pieces, to repair
 // Invariant: after every committed transaction, `current` holds exactly the
 // summary of each key's newest version when that version is not a delete
 // marker. Both are changed together by put_version/delete_version only.
@@ -44,6 +45,7 @@ struct Tables {
     MDB_dbi upload_keys = 0;
     MDB_dbi parts = 0;
     MDB_dbi keys = 0;
+    MDB_dbi repairs = 0;
 };
 
 // An operation refused because of the state it found (the caller maps it to
@@ -122,6 +124,12 @@ struct UploadsPage {
     std::string next_upload_id_marker;
 };
 
+// A version waiting in the repair queue, and its place there.
+struct QueuedRepair {
+    std::uint64_t seq = 0;  // the version's sequence number: unique per node, the queue's order
+    RepairRecord record;
+};
+
 struct PartsPage {
     std::vector<PartRecord> parts;
     bool truncated = false;
@@ -183,6 +191,13 @@ public:
     // Removes the upload and all its parts; returns the parts.
     std::vector<PartRecord> remove_upload(const BucketRecord& bucket, const UploadRecord& upload);
     UploadsPage list_uploads(const BucketRecord& bucket, const UploadsQuery& query) const;
+
+    // --- the repair queue: versions with fewer pieces than their policy wants ---
+    // Queues version `seq` (again: once per version, whatever the calls).
+    void queue_repair(std::uint64_t seq, const RepairRecord& record);
+    // Up to `max` queued versions from sequence `from` on, in order.
+    std::vector<QueuedRepair> queued_repairs(std::uint64_t from, std::size_t max) const;
+    void drop_repair(std::uint64_t seq);
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
     VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;

@@ -19,6 +19,7 @@ constexpr std::uint64_t kVersionFormat = 3;
 constexpr std::uint64_t kSummaryFormat = 1;
 constexpr std::uint64_t kUploadFormat = 2;
 constexpr std::uint64_t kPartFormat = 3;
+constexpr std::uint64_t kRepairFormat = 1;
 
 // Bounds of the records' fields (see records.hpp).
 constexpr std::size_t kMaxNameBytes = 255;  // bucket names, upload ids, access key ids
@@ -143,6 +144,12 @@ Problem key_problem(const KeyRecord& k) {
     for (std::size_t i = 1; i < k.grants.size(); ++i) {
         if (k.grants[i].bucket_id <= k.grants[i - 1].bucket_id) return "grants not ordered by bucket, one per bucket";
     }
+    return {};
+}
+
+Problem repair_problem(const RepairRecord& r) {
+    if (r.bucket.empty() || r.bucket.size() > kMaxNameBytes) return "a bucket name of " + std::to_string(r.bucket.size()) + " bytes";
+    if (r.key.empty() || r.key.size() > kMaxObjectKeyBytes) return "a key of " + std::to_string(r.key.size()) + " bytes";
     return {};
 }
 
@@ -422,6 +429,29 @@ ObjectSummary decode_summary(std::string_view bytes) {
     r.etag = d.string();
     r.storage_class = d.string();
     check_decoded(d, {});
+    return r;
+}
+
+std::string encode(const RepairRecord& r) {
+    refuse_to_write(repair_problem(r), "repair");
+    Encoder e;
+    e.u64(kRepairFormat);
+    e.bytes(r.bucket);
+    e.bytes(r.key);
+    e.bytes(r.version_id);
+    e.bytes(r.reason);
+    return e.take();
+}
+
+RepairRecord decode_repair(std::string_view bytes) {
+    Decoder d(bytes, "repair");
+    check_formats(d, kRepairFormat, kRepairFormat);
+    RepairRecord r;
+    r.bucket = d.string(kMaxNameBytes, "the bucket name");
+    r.key = d.string(kMaxObjectKeyBytes, "the key");
+    r.version_id = d.string();
+    r.reason = d.string();
+    check_decoded(d, repair_problem(r));
     return r;
 }
 

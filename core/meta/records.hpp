@@ -178,6 +178,20 @@ struct ObjectSummary {
     friend bool operator==(const ObjectSummary&, const ObjectSummary&) = default;
 };
 
+// An object version stored with fewer pieces than its policy wants (a drive
+// full or failed at the time), waiting for the maintenance thread to add the
+// missing ones. Kept in the catalog under the version's sequence number,
+// committed with the version itself, so that no restart forgets it.
+// Invariants: a bucket name of 1 to 255 bytes, a key of 1 to 1024.
+struct RepairRecord {
+    std::string bucket;
+    std::string key;
+    std::string version_id;  // as ObjectVersion::version_id() ("null" or hex)
+    std::string reason;      // why it is short, for the log
+
+    friend bool operator==(const RepairRecord&, const RepairRecord&) = default;
+};
+
 // Encoders throw MetaError for a record that breaks its invariants; decoders
 // throw CorruptRecord for bytes that are not a valid record of a known format.
 std::string encode(const BucketRecord& r);
@@ -193,6 +207,9 @@ std::string encode(const UploadRecord& r);
 UploadRecord decode_upload(std::string_view bytes);
 std::string encode(const PartRecord& r);
 PartRecord decode_part(std::string_view bytes);
+
+std::string encode(const RepairRecord& r);
+RepairRecord decode_repair(std::string_view bytes);
 
 ObjectSummary summary_of(const ObjectVersion& v);
 

@@ -55,6 +55,7 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
     tables_.upload_keys = txn.open_db("upload_keys", MDB_CREATE);
     tables_.parts = txn.open_db("parts", MDB_CREATE);
     tables_.keys = txn.open_db("keys", MDB_CREATE);
+    tables_.repairs = txn.open_db("repairs", MDB_CREATE);
     usage_ = txn.usage();
     txn.commit();
     // Commits write their meta page without waiting for it to reach the disk;

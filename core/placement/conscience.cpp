@@ -134,4 +134,10 @@ std::vector<DriveScore> Conscience::scores() {
     return drives_;
 }
 
+std::vector<DriveScore> Conscience::current_scores() {
+    std::lock_guard lock(mutex_);
+    if (std::chrono::steady_clock::now() - refreshed_ >= options_.refresh_interval) refresh_locked();
+    return drives_;
+}
+
 }  // namespace shoal::placement

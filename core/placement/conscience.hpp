@@ -81,6 +81,9 @@ public:
 
     void refresh();
     std::vector<DriveScore> scores();
+    // scores(), refreshed first when older than refresh_interval (as a pick
+    // would): for those who watch drives become writable again.
+    std::vector<DriveScore> current_scores();
 
 private:
     void refresh_locked();

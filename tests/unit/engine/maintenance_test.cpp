@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "core/engine/drive_attach.hpp"
 #include "core/engine/maintenance.hpp"
 #include "chunk/chunk_test_util.hpp"
 #include "engine/engine_node.hpp"
@@ -13,6 +14,7 @@
 using namespace shoal;
 using shoal::testing::EngineNode;
 using shoal::testing::bytes_of;
+using shoal::testing::run;
 
 namespace {
 
@@ -91,3 +93,68 @@ TEST_CASE("the scrub names damaged records, goes on past them, and survives a bu
     CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
 }
 
+TEST_CASE("a version stored short gets its missing pieces once a drive can take them, without a scrub", "[engine]") {
+    EngineNode node(3);
+    node.conscience().report_failure(node.id(2), "test: failed");
+    const std::string body = bytes_of(3 * kChunk, 40);
+    const meta::ObjectVersion v = node.put("short", body, "THREECOPIES");
+    REQUIRE(v.chunks.size() == 6);
+    engine::Maintenance maintenance(node.store(), options_for(node));  // scrub off
+    node.store().set_queued_handler([&](std::uint64_t seq) { maintenance.report_queued(seq); });
+    maintenance.start();
+    // No drive can take the third copies: the version waits in the queue.
+    CHECK(eventually([&] { return maintenance.queue_status().passes >= 1; }));
+    CHECK(maintenance.queue_status().waiting);
+    CHECK(node.meta().snapshot().catalog().queued_repairs(0, 10).size() == 1);
+    CHECK(node.newest("short")->chunks == v.chunks);
+
+    // A drive attached: it takes writes, so the queue is worked through again.
+    const std::filesystem::path added = node.root() / "added";
+    engine::attach_drive(node.store(), added, node.root() / "state" / "drives.added");
+    CHECK(eventually([&] { return node.meta().snapshot().catalog().queued_repairs(0, 10).empty(); }));
+    const meta::ObjectVersion now = *node.newest("short");
+    for (const auto& [offset, pieces] : testing::by_chunk(now.chunks)) CHECK(pieces.size() == 3);
+    CHECK(testing::pieces_on_distinct_drives(now.chunks));
+    CHECK(node.read(now) == body);
+    CHECK(maintenance.queue_status().repaired == 1);
+    CHECK_FALSE(maintenance.queue_status().waiting);
+    CHECK(maintenance.scrub_status().passes == 0);
+    CHECK(node.log().has("queued repair done: the version has all its pieces"));
+    maintenance.stop();
+    node.store().set_queued_handler({});
+}
+
+TEST_CASE("the repair queue survives a restart, and is worked through at the next start", "[engine]") {
+    EngineNode node(3);
+    node.conscience().report_failure(node.id(0), "test: failed");
+    const std::string body = bytes_of(kChunk + 1, 41);
+    const meta::ObjectVersion v = node.put("short", body, "THREECOPIES");
+    node.put("gone", bytes_of(kChunk, 42), "THREECOPIES");
+    run(node.store().remove("bucket", "gone", std::nullopt));  // queued, then deleted
+    REQUIRE(node.meta().snapshot().catalog().queued_repairs(0, 10).size() == 2);
+    node.restart();  // every drive takes writes again
+    REQUIRE(node.meta().snapshot().catalog().queued_repairs(0, 10).size() == 2);
+    engine::Maintenance maintenance(node.store(), options_for(node));
+    maintenance.start();
+    CHECK(eventually([&] { return node.meta().snapshot().catalog().queued_repairs(0, 10).empty(); }));
+    for (const auto& [offset, pieces] : testing::by_chunk(node.newest("short")->chunks)) CHECK(pieces.size() == 3);
+    CHECK(node.read(*node.newest("short")) == body);
+    CHECK(eventually([&] { return maintenance.queue_status().passes >= 1; }));
+    CHECK(maintenance.queue_status().repaired == 1);
+    CHECK(maintenance.queue_status().dropped == 1);
+}
+
+TEST_CASE("a repair that ends short of pieces queues its version, unless it works the queue itself", "[engine]") {
+    EngineNode node(3);
+    const meta::ObjectVersion v = node.put("k", bytes_of(kChunk, 43), "THREECOPIES");
+    std::filesystem::remove(node.file_of(v.chunks[0]));
+    node.conscience().report_failure(v.chunks[0].drive, "test: failed");
+    engine::repair_version(node.store(), "bucket", v, engine::PieceCheck{}, engine::QueueShort::no);
+    CHECK(node.meta().snapshot().catalog().queued_repairs(0, 10).empty());
+    const engine::RepairStats stats = engine::repair_version(node.store(), "bucket", v, engine::PieceCheck{});
+    CHECK(stats.short_of == 1);
+    const auto queued = node.meta().snapshot().catalog().queued_repairs(0, 10);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].seq == v.seq);
+    CHECK_THAT(queued[0].record.reason, Catch::Contains("0 drives can take them"));
+}

@@ -312,3 +312,54 @@ TEST_CASE("an overwrite frees the old chunks, after the reads that hold a lease"
     CHECK(node.read(fresh) == bytes_of(kChunk + 1, 21));
 }
 
+TEST_CASE("a chunk stored short of pieces names each drive left out and why, and queues its version", "[engine]") {
+    EngineNode node(3);
+    node.conscience().report_failure(node.id(2), "test: the drive failed");
+    const meta::ObjectVersion v = node.put("short", bytes_of(2 * kChunk, 30), "THREECOPIES");
+    for (const auto& [offset, pieces] : testing::by_chunk(v.chunks)) CHECK(pieces.size() == 2);
+    const std::string drive2 = meta::format_version_id(node.id(2)) + " (" + node.path(2).string() + "): test: the drive failed";
+    CHECK(node.log().has("chunk stored with fewer pieces than its policy wants"));
+    CHECK(node.log().has("left_out=\"drive " + drive2 + "\""));
+    const auto queued = node.meta().snapshot().catalog().queued_repairs(0, 10);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].seq == v.seq);
+    CHECK(queued[0].record.bucket == "bucket");
+    CHECK(queued[0].record.key == "short");
+    CHECK(queued[0].record.version_id == v.version_id());
+    CHECK_THAT(queued[0].record.reason, Catch::Contains(drive2));
+
+    // A whole upload queues nothing; nor does an inline one.
+    node.put("whole", bytes_of(10, 31), "THREECOPIES");
+    CHECK(node.meta().snapshot().catalog().queued_repairs(0, 10).size() == 1);
+}
+
+TEST_CASE("a piece dropped during an upload is named with its error, and the version queued", "[engine]") {
+    EngineNode node(3);
+    std::filesystem::remove_all(node.path(1) / "chunks" / "pending");
+    const meta::ObjectVersion v = node.put("dropped", bytes_of(kChunk, 32), "THREECOPIES");
+    CHECK(v.chunks.size() == 2);
+    CHECK(node.log().has("cannot create pending chunk file"));
+    CHECK(node.log().has("left_out=\"drive " + meta::format_version_id(node.id(1))));
+    REQUIRE(node.meta().snapshot().catalog().queued_repairs(0, 10).size() == 1);
+}
+
+TEST_CASE("a multipart object whose parts were written short is queued when completed", "[engine]") {
+    EngineNode node(3);
+    engine::PutInput input;
+    input.bucket = "bucket";
+    input.key = "parts";
+    input.storage_class = "THREECOPIES";
+    const std::string upload = run(node.store().create_upload(input));
+    StringSource whole(bytes_of(kChunk, 33));
+    run(node.store().put_part("bucket", "parts", upload, 1, engine::ChecksumAlgorithm::none, nullptr, whole));
+    node.conscience().report_failure(node.id(0), "test: failed");
+    StringSource short_part(bytes_of(100, 34));
+    run(node.store().put_part("bucket", "parts", upload, 2, engine::ChecksumAlgorithm::none, nullptr, short_part));
+    CHECK(node.meta().snapshot().catalog().queued_repairs(0, 10).empty());  // parts are queued with their object
+    const std::vector<engine::CompletedPart> listed{{1, ""}, {2, ""}};
+    const meta::ObjectVersion v =
+        run(node.store().complete_upload("bucket", "parts", upload, listed, [](const auto&, const auto&) {}));
+    const auto queued = node.meta().snapshot().catalog().queued_repairs(0, 10);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].seq == v.seq);
+}

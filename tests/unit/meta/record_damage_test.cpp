@@ -202,6 +202,7 @@ TEST_CASE("every truncation of every record type is refused", "[meta]") {
     UploadRecord upload{"upload-id", "photos", "k", 1, 2, "STANDARD", {{"h", "v"}}, {{"t", "v"}}, "CRC32", "EC4+2", 4096};
     PartRecord part{1, 10, "etag", 5, "sum", version.chunks, "THREECOPIES", 0};
     ObjectSummary summary{1, 2, 3, "etag", "STANDARD"};
+    RepairRecord repair{"photos", "k", "null", "drive 1 (/srv/d1): full"};
 
     const auto every_prefix_fails = [](const std::string& bytes, auto decode) {
         for (std::size_t n = 0; n < bytes.size(); ++n) {
@@ -217,6 +218,7 @@ TEST_CASE("every truncation of every record type is refused", "[meta]") {
     every_prefix_fails(encode(upload), decode_upload);
     every_prefix_fails(encode(part), decode_part);
     every_prefix_fails(encode(summary), decode_summary);
+    every_prefix_fails(encode(repair), decode_repair);
 
     CHECK(decode_version(encode(version)) == version);
     CHECK(decode_bucket(encode(bucket)) == bucket);
@@ -224,6 +226,9 @@ TEST_CASE("every truncation of every record type is refused", "[meta]") {
     CHECK(decode_upload(encode(upload)) == upload);
     CHECK(decode_part(encode(part)) == part);
     CHECK(decode_summary(encode(summary)) == summary);
+    CHECK(decode_repair(encode(repair)) == repair);
+    repair.key.clear();
+    CHECK_THROWS_AS(encode(repair), MetaError);
 }
 
 TEST_CASE("numbers and booleans are read only in the form the encoder writes", "[meta]") {
