@@ -339,6 +339,31 @@ void Maintenance::queue_step() {
         const meta::Snapshot snapshot = store_.meta().snapshot();
         page = snapshot.catalog().queued_repairs(from, options_.page_versions);
     }
+    // The drives taking writes now: a version waits unless one of them can
+    // take a missing piece (one holding no piece of the chunk).
+    std::vector<std::uint64_t> writable;
+    for (const placement::DriveScore& score : store_.conscience().current_scores()) {
+        if (score.write_score > 0) writable.push_back(score.id);
+    }
+    const auto placeable = [](const meta::ObjectVersion& v, const std::vector<std::uint64_t>& drives) {
+        const auto policy = ec::StoragePolicy::parse(v.policy.empty() ? "SINGLE" : v.policy);
+        if (!policy) return false;
+        for (std::size_t first = 0; first < v.chunks.size();) {
+            std::size_t last = first + 1;
+            while (last < v.chunks.size() && v.chunks[last].offset == v.chunks[first].offset) ++last;
+            const std::vector<meta::ChunkRef> group(v.chunks.begin() + static_cast<std::ptrdiff_t>(first),
+                                                    v.chunks.begin() + static_cast<std::ptrdiff_t>(last));
+            if (chunks_short_of(group, *policy) > 0) {
+                for (const std::uint64_t d : drives) {
+                    if (std::none_of(group.begin(), group.end(), [&](const meta::ChunkRef& r) { return r.drive == d; })) {
+                        return true;
+                    }
+                }
+            }
+            first = last;
+        }
+        return false;
+    };
     std::vector<std::uint64_t> done;  // entries to drop: whole again, or gone
     std::uint64_t repaired = 0;
     // The version the entry names, if it is still there.
@@ -365,6 +390,9 @@ void Maintenance::queue_step() {
             done.push_back(entry.seq);
             continue;
         }
+        // From the metadata alone: no drive that takes writes lacks a piece
+        // of its short chunks, so a repair would only open files and log.
+        if (!placeable(*version, writable)) continue;
         try {
             repair_version(store_, entry.record.bucket, *version, PieceCheck{}, QueueShort::no);
         } catch (const std::exception& e) {

@@ -9,7 +9,10 @@
 //    (report_queued), and again whenever a drive starts taking writes (its
 //    free space came back, a drive was attached; the drive scores are looked
 //    at every kDriveLook while versions wait) and every kQueueRetry; a
-//    version leaves it once it has all its pieces, or is gone;
+//    version leaves it once it has all its pieces, or is gone. A version no
+//    drive taking writes could help (each holds a piece of its short chunks
+//    already) is passed over from its metadata alone: a node that lost a
+//    drive for good keeps its queue cheap to look at;
 // 3. rebuilds: restoring full redundancy for exactly the pieces a lost or
 //    replaced drive held, found through the metadata's chunk maps (one
 //    drive at a time; progress and ETA in rebuilds());
