@@ -184,6 +184,9 @@ public:
     std::optional<UploadRecord> upload(std::string_view upload_id) const;
     // The upload, checked to belong to bucket/key; refuses with no_such_upload.
     UploadRecord upload_or_refuse(std::string_view bucket, std::string_view key, std::string_view upload_id) const;
+    // The same, and created in this very bucket (its id, not only its name):
+    // what commits check.
+    UploadRecord upload_or_refuse(const BucketRecord& bucket, std::string_view key, std::string_view upload_id) const;
     // Stores a part; returns the part it replaced, whose chunks the caller frees.
     std::optional<PartRecord> put_part(std::string_view upload_id, const PartRecord& part);
     std::optional<PartRecord> part(std::string_view upload_id, std::uint32_t number) const;
@@ -198,6 +201,12 @@ public:
     // Up to `max` queued versions from sequence `from` on, in order.
     std::vector<QueuedRepair> queued_repairs(std::uint64_t from, std::size_t max) const;
     void drop_repair(std::uint64_t seq);
+    // The version that completing `upload_id` made, if it is still one of
+    // the key's versions newer than the upload's start, looking at the newest
+    // `limit` versions at most: for a CompleteMultipartUpload retried after
+    // it succeeded.
+    std::optional<ObjectVersion> version_from_upload(const BucketRecord& bucket, std::string_view key,
+                                                     std::string_view upload_id, std::size_t limit) const;
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
     VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;

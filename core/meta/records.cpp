@@ -13,9 +13,10 @@ constexpr std::uint64_t kKeyFormat = 1;
 // Format 2 (object versions and parts): chunk refs carry a piece number and
 // the record its storage policy. Format 3 adds the erasure-coding segment
 // size. Older formats still decode (piece 0, no policy: SINGLE; segment 0).
+// Version format 4 adds the upload id of a completed multipart upload.
 // Upload format 2 adds the policy and segment size the upload was started
 // under.
-constexpr std::uint64_t kVersionFormat = 3;
+constexpr std::uint64_t kVersionFormat = 4;
 constexpr std::uint64_t kSummaryFormat = 1;
 constexpr std::uint64_t kUploadFormat = 2;
 constexpr std::uint64_t kPartFormat = 3;
@@ -84,6 +85,7 @@ Problem version_problem(const ObjectVersion& v) {
     if (v.key.empty() || v.key.size() > kMaxObjectKeyBytes) {
         return "a key of " + std::to_string(v.key.size()) + " bytes";
     }
+    if (v.upload_id.size() > kMaxNameBytes) return "an upload id of " + std::to_string(v.upload_id.size()) + " bytes";
     if (v.delete_marker) {
         if (v.size != 0 || !v.inline_data.empty() || !v.chunks.empty() || !v.parts.empty()) {
             return "a delete marker with content";
@@ -372,6 +374,7 @@ std::string encode(const ObjectVersion& r) {
     }
     e.bytes(r.policy);
     e.u64(r.segment_size);
+    e.bytes(r.upload_id);
     return e.take();
 }
 
@@ -404,6 +407,7 @@ ObjectVersion decode_version(std::string_view bytes) {
     }
     if (format >= 2) r.policy = d.string();
     if (format >= 3) r.segment_size = d.u32();
+    if (format >= 4) r.upload_id = d.string(kMaxNameBytes, "the upload id");
     check_decoded(d, version_problem(r));
     return r;
 }

@@ -178,6 +178,7 @@ ObjectVersion make_version(FuzzedDataProvider& in) {
             }
             v.policy = text(in, 24);
             v.segment_size = in.ConsumeIntegral<std::uint32_t>();
+            if (!v.parts.empty()) v.upload_id = text(in, 255);
         }
     }
     return v;
@@ -285,7 +286,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         switch (type) {
             case Type::bucket: raw<BucketRecord, 3>(bytes, decode_bucket); break;
             case Type::key: raw<KeyRecord, 1>(bytes, decode_key); break;
-            case Type::version: raw<ObjectVersion, 3>(bytes, decode_version); break;
+            case Type::version: raw<ObjectVersion, 4>(bytes, decode_version); break;
             case Type::summary: raw<ObjectSummary, 1>(bytes, decode_summary); break;
             case Type::upload: raw<UploadRecord, 2>(bytes, decode_upload); break;
             case Type::part: raw<PartRecord, 3>(bytes, decode_part); break;

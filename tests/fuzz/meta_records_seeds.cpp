@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
 
     ObjectVersion multipart = base("backup.tar", 200000);
     multipart.etag = "a54357aff0632cce46d942af68356b38-2";
+    multipart.upload_id = "0662114d6b94bb00a1b2c3d4e5f60718";
     multipart.policy = "TWOCOPIES";
     multipart.parts = {PartInfo{1, 120000, "0c78aef83f66abc1fa1e8477f296d394"},
                        PartInfo{3, 80000, "9b2cf535f27731c974343645a3985328"}};

@@ -286,7 +286,7 @@ TEST_CASE("multipart: parts join into one version, unlisted parts are freed", "[
     const std::size_t part2_files = node.meta().snapshot().catalog().part(upload, 2)->chunks.size();
     std::vector<engine::CompletedPart> listed{{1, ""}, {3, ""}};
     const meta::ObjectVersion v = run(node.store().complete_upload(
-        "bucket", "big", upload, listed, [](const auto&, const auto&) {}));
+        "bucket", "big", upload, listed, [](const auto&, const auto&, const auto&) {}));
     CHECK(v.size == parts[0].size() + parts[2].size());
     REQUIRE(v.parts.size() == 2);
     CHECK(v.parts[1].number == 3);
@@ -358,7 +358,7 @@ TEST_CASE("a multipart object whose parts were written short is queued when comp
     CHECK(node.meta().snapshot().catalog().queued_repairs(0, 10).empty());  // parts are queued with their object
     const std::vector<engine::CompletedPart> listed{{1, ""}, {2, ""}};
     const meta::ObjectVersion v =
-        run(node.store().complete_upload("bucket", "parts", upload, listed, [](const auto&, const auto&) {}));
+        run(node.store().complete_upload("bucket", "parts", upload, listed, [](const auto&, const auto&, const auto&) {}));
     const auto queued = node.meta().snapshot().catalog().queued_repairs(0, 10);
     REQUIRE(queued.size() == 1);
     CHECK(queued[0].seq == v.seq);

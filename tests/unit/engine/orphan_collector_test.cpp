@@ -58,7 +58,7 @@ TEST_CASE("orphan chunks are removed, every referenced chunk is kept", "[engine]
     StringSource done_part(bytes_of(kChunk + 6, 5));
     run(node.store().put_part("bucket", "done", done_upload, 1, engine::ChecksumAlgorithm::none, nullptr, done_part));
     const std::vector<engine::CompletedPart> listed{{1, ""}};
-    run(node.store().complete_upload("bucket", "done", done_upload, listed, [](const auto&, const auto&) {}));
+    run(node.store().complete_upload("bucket", "done", done_upload, listed, [](const auto&, const auto&, const auto&) {}));
     const std::size_t referenced = node.chunk_files().size();
 
     const std::vector<std::filesystem::path> orphans{

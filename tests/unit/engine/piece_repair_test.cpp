@@ -230,7 +230,7 @@ TEST_CASE("a repair is committed, and the replaced pieces freed, only if the ver
         CHECK(node.chunk_files().size() == files);  // what the stale repair wrote is gone
     }
     SECTION("its tags changed meanwhile: committed, the tags kept") {
-        run(node.store().set_tags("bucket", "k", v.version_id(), {{"colour", "blue"}}, nullptr));
+        run(node.store().set_tags("bucket", "k", v.version_id(), {{"colour", "blue"}}, {}, nullptr));
         const engine::RepairStats stats = engine::repair_version(node.store(), "bucket", v, check);
         CHECK(stats.pieces_rebuilt == 1);
         const meta::ObjectVersion now = *node.newest("k");

@@ -19,7 +19,7 @@ const std::string kId0 = "00112233445566778899aabbccddeef0";
 const std::string kId1 = "00112233445566778899aabbccddeef1";
 const std::string kId2 = "00112233445566778899aabbccddeef2";
 
-// An object version record of format 3, field by field.
+// An object version record of format 4, field by field.
 struct RawVersion {
     std::string key = "k";
     std::uint64_t seq = 7;
@@ -34,7 +34,7 @@ struct RawVersion {
 
 std::string raw(const RawVersion& v) {
     Encoder e;
-    e.u64(3);
+    e.u64(4);
     e.bytes(v.key);
     e.u64(v.seq);
     e.boolean(false);
@@ -66,6 +66,7 @@ std::string raw(const RawVersion& v) {
     }
     e.bytes(v.chunks.empty() ? "" : "THREECOPIES");
     e.u64(0);
+    e.bytes("");  // the upload it completed: none
     return e.take() + v.trailer;
 }
 
