@@ -42,16 +42,17 @@ def read_varint(data, at):
 
 def set_size(path, key, old_size, new_size):
     """Changes the size field of every version record of `key` in data.mdb
-    (core/meta/records.cpp, format 3: format, key, seq, null, marker,
+    (core/meta/records.cpp, formats 3 and 4: format, key, seq, null, marker,
     modified, size, ...); both sizes must take as many varint bytes. LMDB
     pages carry no checksum, so the edit is read back as it is. Returns how
     many records were changed (stale copies in free pages included)."""
     assert len(varint(old_size)) == len(varint(new_size))
     with open(path, "r+b") as f:
         data = bytearray(f.read())
-        head = b"\x03" + varint(len(key)) + key.encode()
+        # The record's format (3 or 4: the fields up to the size are the same), key.
+        head = b"[\x03\x04]" + re.escape(varint(len(key)) + key.encode())
         changed = 0
-        for m in re.finditer(re.escape(head), data):
+        for m in re.finditer(head, data):
             at = m.end()
             _, at = read_varint(data, at)  # seq
             at += 2                        # null version, delete marker
