@@ -17,9 +17,11 @@
  *                   makes nothing durable
  *   entries         open with O_CREAT when it creates the file, creat, mkdir,
  *                   link, unlink, rmdir, remove, rename, renameat2 (flags kept)
- *   others          fchmod, chmod, fchmodat; a shared writable mmap of a file (its content is
- *                   then not known to the log); copy_file_range, sendfile,
- *                   symlink and O_TMPFILE opens are logged as unsupported
+ *   others          fchmod, chmod, fchmodat; a shared writable mmap of a
+ *                   file (its content is then not known to the log);
+ *                   copy_file_range, sendfile, symlink, linkat with
+ *                   AT_EMPTY_PATH and O_TMPFILE opens are logged as
+ *                   unsupported
  *
  * Files and directories are named by (st_dev, st_ino), so that renames and
  * unlinks do not lose track of them; entry changes also carry the entry's
@@ -210,8 +212,8 @@ static void fail_hard(const char *what) {
 }
 
 /* Appends one record (header, names, path, then `data` of `count` pieces
- * holding `length` bytes in all) with one write. Call with `lock` held or
- * not: the append itself is atomic. */
+ * holding `length` bytes in all) with one write. Call with `lock` held (it
+ * guards the log's descriptor). */
 static void append(struct record *r, const char *name, const char *to_name, const char *path,
                    const struct iovec *data, int count, uint64_t length) {
     r->magic = RECORD_MAGIC;

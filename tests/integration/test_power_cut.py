@@ -105,6 +105,10 @@ class Version:
             return min(EC_K + EC_M, drives) * chunks(len(self.data), EC_K * CHUNK)
         return 3 * chunks(len(self.data))
 
+    def shape(self):
+        """(delete marker, size, ETag), as a listing shows a version."""
+        return (True, 0, None) if self.marker else (False, len(self.data), self.etag)
+
     def describe(self):
         if self.marker:
             return "delete marker %s" % self.vid
@@ -193,13 +197,10 @@ def differences(observed, expected):
         want = expected.objects.get(bk, [])
         if not want and not have:
             continue
-        latest = [h for h in have if h[4]]
-        key = lambda vid, marker, size, etag: (marker, size, etag)  # noqa: E731
-        if (len(have) != len(want) or len(latest) != 1 or
-                sorted(key(*h[:4]) for h in have) !=
-                sorted((v.marker, 0 if v.marker else len(v.data), None if v.marker else v.etag) for v in want) or
-                key(*latest[0][:4]) != key(None, want[0].marker, 0 if want[0].marker else len(want[0].data),
-                                            None if want[0].marker else want[0].etag) or
+        # Compared by shape (delete marker, size, ETag): the latest, then all
+        # of them; and the version ids the client was given must be there.
+        latest = [h[1:4] for h in have if h[4]]
+        if (latest != [v.shape() for v in want[:1]] or sorted(h[1:4] for h in have) != sorted(v.shape() for v in want) or
                 any(v.vid is not None and v.vid not in {h[0] for h in have} for v in want)):
             said.append("%s/%s: shows %s, expected %s" % (bk[0], bk[1], have, [v.describe() for v in want]))
     known = {u: x for u, x in expected.uploads.items() if u is not None}
