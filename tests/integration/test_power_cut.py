@@ -372,11 +372,13 @@ class PowerCut(unittest.TestCase):
                 self.assertLess(time.monotonic(), deadline, "no repair of plain/ec; log:\n" + self.daemon.log()[-3000:])
                 time.sleep(0.1)
         self.op("read plain/ec and repair it", read_and_repair, None)
+        # The last drive's id, as the operator reads it, for the checks too.
+        self.lost_id = {d.findtext("Path"): d.findtext("Id")
+                        for d in ET.fromstring(self.admin("drives", "--xml").strip()).findall("Drive")}[self.drives[-1]]
         self.stop(s3)
 
         # The last drive declared lost: restarted without it, then rebuilt.
-        with open(os.path.join(self.drives[-1], ".shoal-drive-id")) as f:
-            lost_id = f.read().strip()
+        lost_id = self.lost_id
         remaining = self.drives[:-1]
         s3 = self.start(remaining, "auto", record=True)
         self.op("declare drive %s lost" % lost_id, lambda: self.admin("rebuild", lost_id), None)
@@ -492,11 +494,7 @@ class PowerCut(unittest.TestCase):
             # A drive was declared lost before the cut (or the declaration
             # was in flight, which the operator repeats): the rebuild is
             # declared (again if need be) and runs to its end.
-            try:
-                with open(os.path.join(self.drives[-1], ".shoal-drive-id")) as f:
-                    lost_id = f.read().strip()
-            except OSError as e:
-                return ["the id of the drive declared lost is gone: %s" % e]
+            lost_id = self.lost_id
             if self.rebuild_state(lost_id) is None:
                 if declared:
                     return ["the rebuild of drive %s was acknowledged, but shoald does not know it" % lost_id]
@@ -569,7 +567,9 @@ class PowerCut(unittest.TestCase):
         plan = collections.defaultdict(list)
         for r in records:
             if r.type == power_cut_log.MARK and json.loads(r.data).get("stop"):
-                plan[r.index] += ["lost", "kept", "each"]
+                # Under ASan (slower) the one-change exploration is left to
+                # the host build: ASan's part is shoald's memory on the states.
+                plan[r.index] += ["lost", "kept"] + ([] if ARGS.sanitized and not ARGS.long else ["each"])
         rng = random.Random(seed)
         if ARGS.long:
             for cut in points:
