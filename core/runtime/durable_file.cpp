@@ -54,7 +54,12 @@ void create_directories_durably(const std::filesystem::path& dir) {
         sync_directory(it->parent_path());
     }
     if (!std::filesystem::is_directory(target, ec)) fail(target, "cannot create directory", ENOTDIR);
-    if (missing.empty()) sync_directory(target.parent_path());
+    if (missing.empty()) {
+        // Found: best effort (its parent may not be ours to read, and an
+        // earlier run that made it synced it unless it crashed at once).
+        UniqueFd parent(::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (parent) (void)::fsync(parent.get());
+    }
 }
 
 void sync_directory(const std::filesystem::path& dir) {

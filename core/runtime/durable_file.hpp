@@ -19,9 +19,10 @@ namespace shoal::runtime {
 void write_file_durably(const std::filesystem::path& file, std::string_view content, unsigned mode = 0600);
 
 // Creates `dir` and its missing parents (like create_directories), and syncs
-// the directory holding each one created and the one holding `dir` (which an
-// earlier run may have created without syncing it): after it returns, `dir`
-// survives a crash. Throws std::runtime_error naming the directory.
+// the directory holding each one created: after it returns, `dir` survives a
+// crash. An existing `dir` has its parent synced too, if that can be read (an
+// earlier run may have crashed between making it and syncing). Throws
+// std::runtime_error naming the directory.
 void create_directories_durably(const std::filesystem::path& dir);
 
 // Syncs directory `dir`: the names created, renamed or removed in it so far
