@@ -251,7 +251,7 @@ void Maintenance::run() {
             bool gained = false;
             step("repair queue", [&] { gained = drives_gained(); });
             const auto now = std::chrono::steady_clock::now();
-            queue_next_look_ = now + kDriveLook;
+            queue_next_look_ = now + options_.drive_look;
             if (gained || now >= queue_retry_at_) queue_from_ = 0;
             continue;
         }
@@ -425,7 +425,7 @@ void Maintenance::queue_step() {
         queue_from_.reset();
         ++queue_.passes;
         queue_.waiting = waiting;
-        queue_next_look_ = std::chrono::steady_clock::now() + kDriveLook;
+        queue_next_look_ = std::chrono::steady_clock::now() + options_.drive_look;
         if (waiting) {
             store_.log().info("repair queue: versions wait for a drive that can take their missing pieces",
                               {{"passes", queue_.passes}, {"repaired", queue_.repaired}});

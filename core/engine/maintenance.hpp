@@ -8,7 +8,7 @@
 //    through at start, from a version as soon as it is queued
 //    (report_queued), and again whenever a drive starts taking writes (its
 //    free space came back, a drive was attached; the drive scores are looked
-//    at every kDriveLook while versions wait) and every kQueueRetry; a
+//    at every drive_look while versions wait) and every kQueueRetry; a
 //    version leaves it once it has all its pieces, or is gone. A version no
 //    drive taking writes could help (each holds a piece of its short chunks
 //    already) is passed over from its metadata alone: a node that lost a
@@ -62,6 +62,9 @@ struct MaintenanceOptions {
     std::chrono::milliseconds scrub_interval{std::chrono::hours(24 * 7)};  // from one pass's start to the next
     std::uint64_t rebuild_rate = 0;                  // bytes read per second by rebuilds; 0: no limit
     std::size_t page_versions = 16;                  // versions per page (a position save each)
+    // How often the drive scores are looked at while versions of the repair
+    // queue wait for a drive (the conscience refreshes them every 5 s).
+    std::chrono::milliseconds drive_look{5000};
 };
 
 struct ScrubStatus {
@@ -120,7 +123,6 @@ public:
     // A version was put in the repair queue (ObjectStore's queued handler):
     // the queue is worked through from it on, at once.
     void report_queued(std::uint64_t seq);
-    static constexpr std::chrono::seconds kDriveLook{5};
     static constexpr std::chrono::minutes kQueueRetry{10};
     QueueStatus queue_status() const;
 

@@ -27,6 +27,7 @@ engine::MaintenanceOptions options_for(EngineNode& node, std::uint64_t scrub_rat
     options.attached_file = options.state_dir / "drives.added";
     options.scrub_rate = scrub_rate;
     options.scrub_interval = std::chrono::milliseconds(50);
+    options.drive_look = std::chrono::milliseconds(100);
     return options;
 }
 
