@@ -155,6 +155,12 @@ void print_drives(const std::string& body) {
                       << " pieces rebuilt, " << s.child_value("Unrecoverable") << " unrecoverable\n";
         }
     }
+    if (const pugi::xml_node m = drives.child("Metadata")) {
+        std::cout << "metadata: " << bytes_text(number(m, "UsedBytes")) << " used, file "
+                  << bytes_text(number(m, "FileBytes")) << ", admission limit "
+                  << bytes_text(number(m, "AdmissionLimitBytes")) << " of a " << bytes_text(number(m, "MapBytes"))
+                  << " map\n";
+    }
     for (const pugi::xml_node r : drives.children("Rebuild")) print_rebuild(r);
 }
 

@@ -3,8 +3,9 @@
 // have (S3 bucket names have no underscore).
 //
 //   GET  /_shoal/drives                 the drives and their write scores (why
-//                                       new chunks go where they go), the scrub
-//                                       and every rebuild with its progress
+//                                       new chunks go where they go), the metadata
+//                                       map's usage, the scrub and every rebuild
+//                                       with its progress
 //   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
 //                                       pieces it held on the other drives
 //   POST /_shoal/drives?attach=PATH     attaches the directory PATH as a new drive
@@ -22,6 +23,7 @@
 #include "core/engine/drive_attach.hpp"
 #include "core/engine/maintenance.hpp"
 #include "core/ec/storage_policy.hpp"
+#include "core/meta/capacity.hpp"
 #include "core/meta/records.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
@@ -83,6 +85,19 @@ asio::awaitable<void> list_drives(Call& call) {
             .element("Why", d.why)
             .close();
     }
+    // The metadata map: what the database occupies, and how far its file
+    // reaches (pages freed but still pinned by old readers count there).
+    const meta::Store& metadata = call.services.objects.meta();
+    const meta::MapUsage usage = metadata.usage();
+    const meta::ReaderStats readers = metadata.readers();
+    xml.open("Metadata")
+        .element("MapBytes", metadata.map_size())
+        .element("AdmissionLimitBytes", meta::admission_limit_bytes(metadata.map_size()))
+        .element("UsedBytes", usage.used_pages * usage.page_size)
+        .element("FileBytes", usage.last_committed_pages * usage.page_size)
+        .element("Readers", readers.open)
+        .element("OldestReaderCommitsBehind", readers.oldest_behind)
+        .close();
     if (const engine::Maintenance* maintenance = call.services.maintenance) {
         const engine::ScrubStatus scrub = maintenance->scrub_status();
         xml.boolean("Repair", maintenance->options().enabled);
@@ -182,8 +197,8 @@ asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
             co_await call.services.objects.set_bucket_policy(bucket, policy);
         }
     }
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    const auto record = snapshot.catalog().bucket(bucket);
+    // (Read before the answer, without a snapshot held while it is sent.)
+    const auto record = call.services.objects.meta().snapshot().catalog().bucket(bucket);
     if (!record) throw no_such_bucket();  // deleted meanwhile
     XmlWriter xml("Bucket", false);
     xml.element("Name", record->name)

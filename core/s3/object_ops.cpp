@@ -245,7 +245,11 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         locate_version(call.services.objects, call.target.bucket, call.target.key, call.target.param("versionId"));
     const meta::ObjectVersion& v = located.version;
     const std::string version_header = version_header_value(located.bucket, v);
+    // The lease keeps chunks for the body only: answers without one (errors,
+    // 304, HEAD) end it first, so that a client slow to read them keeps no
+    // deleted chunk on disk.
     if (v.delete_marker) {
+        located.lease.end();
         std::vector<http::Header> headers{http::Header{"x-amz-delete-marker", "true"}};
         if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
         const bool addressed = call.target.has("versionId");
@@ -266,6 +270,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
                                          http::Header{"Last-Modified", http_date_ms(v.modified_ms)}};
     if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
     const PreconditionOutcome outcome = evaluate_preconditions(conditions, v.etag, v.modified_ms);
+    if (outcome != PreconditionOutcome::proceed) located.lease.end();
     if (outcome == PreconditionOutcome::failed) {
         throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
     }
@@ -290,6 +295,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         }
     }
     if (unsatisfiable) {
+        located.lease.end();
         http::Response response = error_response(416, "InvalidRange", "The requested range is not satisfiable",
                                                  call.request().path());
         for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
