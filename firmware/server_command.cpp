@@ -258,7 +258,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api::Router router(s3_api);
     http::Server server(
         loops, options, log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
-        s3::transport_error);
+        [&s3_api](int status, std::string_view reason) { return s3_api.transport_error(status, reason); });
 
     asio::ip::tcp::endpoint bound;
     try {

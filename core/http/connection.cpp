@@ -147,19 +147,23 @@ asio::awaitable<bool> Connection::exchange(const Request& request, std::string& 
         state_->log.debug("http connection lost", {{"path", request.path()}, {"error", e.what()}});
         co_return false;
     } catch (const std::exception& e) {
-        state_->log.error("http handler failed",
-                          {{"method", request.method}, {"path", request.path()}, {"error", e.what()}});
-        failure.emplace(500, "internal error");
+        // The detail is for the log: the error renderer logs it under the
+        // answer's request id and tells the client less.
+        failure.emplace(500, "http handler failed: " + request.method + " " + std::string(request.path()) + ": " +
+                                 e.what());
     }
     if (failure) {
         state_->log.debug("http request failed", {{"path", request.path()},
                                                   {"status", failure->first}, {"reason", failure->second}});
-        if (!exchange.response_started()) co_await send_error(failure->first, failure->second);
+        if (!exchange.response_started()) {
+            co_await send_error(failure->first, failure->second);
+        } else if (failure->first >= 500) {
+            state_->log.error("http handler failed after its response began", {{"error", failure->second}});
+        }
         co_return false;
     }
     if (!exchange.response_started()) {
-        state_->log.error("http handler sent no response", {{"method", request.method}, {"path", request.path()}});
-        co_await send_error(500, "internal error");
+        co_await send_error(500, "http handler sent no response: " + request.method + " " + std::string(request.path()));
         co_return false;
     }
     state_->log.debug("http request", {{"method", request.method},

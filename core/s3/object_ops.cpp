@@ -11,6 +11,7 @@
 #include "core/s3/delete_objects_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
+#include "core/s3/failure.hpp"
 #include "core/s3/names.hpp"
 #include "core/s3/range.hpp"
 #include "core/s3/tagging.hpp"
@@ -255,10 +256,8 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         const bool addressed = call.target.has("versionId");
         S3Error error = addressed ? S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
                                   : no_such_key(call.target.key);
-        http::Response response = error_response(error.status(), error.code(), error.what(), call.request().path());
-        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        http::Response response = call.error_answer(error);
         for (http::Header& h : headers) response.headers.push_back(std::move(h));
-        if (head) response.body.clear();
         co_await call.exchange.respond(response);
         co_return;
     }
@@ -296,11 +295,9 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     }
     if (unsatisfiable) {
         located.lease.end();
-        http::Response response = error_response(416, "InvalidRange", "The requested range is not satisfiable",
-                                                 call.request().path());
-        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        http::Response response =
+            call.error_answer(S3Error(416, "InvalidRange", "The requested range is not satisfiable"));
         response.set("Content-Range", "bytes */" + std::to_string(v.size));
-        if (head) response.body.clear();
         co_await call.exchange.respond(response);
         co_return;
     }
@@ -416,12 +413,11 @@ asio::awaitable<void> delete_objects(Call& call) {
                 throw S3Error(400, "NoSuchVersion", "The specified version does not exist.");
             }
             outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id);
-        } catch (const S3Error& e) {
-            failure = e;
-        } catch (const meta::MetaFull& e) {  // a delete marker, refused like in DeleteObject
-            failure = S3Error(507, "InsufficientStorage", e.what());
-        } catch (const std::exception& e) {
-            failure = S3Error(500, "InternalError", e.what());
+        } catch (const std::exception&) {
+            // As DeleteObject would answer (a full store refuses a delete
+            // marker); an internal failure is logged and told generically.
+            failure = failure_of(std::current_exception(), call);
+            if (!failure) throw;
         }
         if (failure) {
             xml.open("Error").element("Key", item.key);
