@@ -81,9 +81,10 @@ Txn::Txn(const Env& env, Mode mode) : writable_(mode == read_write) {
     if (rc != 0) throw_lmdb("mdb_txn_begin", rc);
 }
 
-Txn::Txn(Txn& parent) : writable_(true) {
+Txn::Txn(Txn& parent) : writable_(true), parent_(&parent) {
     const int rc = mdb_txn_begin(mdb_txn_env(parent.get()), parent.get(), 0, &txn_);
     if (rc != 0) throw_lmdb("mdb_txn_begin (nested)", rc);
+    if (parent.writes_ != nullptr) writes_ = &nested_writes_;
 }
 
 Txn::~Txn() { abort(); }
@@ -93,6 +94,7 @@ void Txn::commit() {
     txn_ = nullptr;
     const int rc = mdb_txn_commit(txn);
     if (rc != 0) throw_lmdb("mdb_txn_commit", rc);
+    if (parent_ != nullptr && writes_ != nullptr) parent_->writes_->append(std::move(nested_writes_));
 }
 
 void Txn::abort() {
@@ -105,6 +107,14 @@ MDB_dbi Txn::open_db(const char* name, unsigned flags) {
     const int rc = mdb_dbi_open(txn_, name, flags, &dbi);
     if (rc != 0) throw_lmdb("mdb_dbi_open", rc);
     return dbi;
+}
+
+bool Txn::has_db(const char* name) {
+    MDB_dbi dbi = 0;
+    const int rc = mdb_dbi_open(txn_, name, 0, &dbi);
+    if (rc == MDB_NOTFOUND) return false;
+    if (rc != 0) throw_lmdb("mdb_dbi_open", rc);
+    return true;
 }
 
 std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) const {
@@ -144,6 +154,7 @@ void Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value) {
     MDB_val v = to_val(value);
     const int rc = mdb_put(txn_, dbi, &k, &v, 0);
     if (rc != 0) throw_lmdb("mdb_put", rc);
+    if (writes_ != nullptr) writes_->put(dbi, key, value);
 }
 
 bool Txn::del(MDB_dbi dbi, std::string_view key) {
@@ -151,10 +162,11 @@ bool Txn::del(MDB_dbi dbi, std::string_view key) {
     const int rc = mdb_del(txn_, dbi, &k, nullptr);
     if (rc == MDB_NOTFOUND) return false;
     if (rc != 0) throw_lmdb("mdb_del", rc);
+    if (writes_ != nullptr) writes_->del(dbi, key);
     return true;
 }
 
-Cursor::Cursor(const Txn& txn, MDB_dbi dbi) {
+Cursor::Cursor(const Txn& txn, MDB_dbi dbi) : dbi_(dbi), writes_(txn.recording()) {
     const int rc = mdb_cursor_open(txn.get(), dbi, &cursor_);
     if (rc != 0) throw_lmdb("mdb_cursor_open", rc);
 }
@@ -178,8 +190,12 @@ bool Cursor::next() { return move(MDB_NEXT); }
 bool Cursor::prev() { return move(MDB_PREV); }
 
 void Cursor::del() {
+    // The key under the cursor, copied before the delete changes its page.
+    std::string deleted;
+    if (writes_ != nullptr) deleted = std::string(key());
     const int rc = mdb_cursor_del(cursor_, 0);
     if (rc != 0) throw_lmdb("mdb_cursor_del", rc);
+    if (writes_ != nullptr) writes_->del(dbi_, deleted);
 }
 
 }  // namespace shoal::meta

@@ -4,6 +4,8 @@
 // reason. MDB_NOTLS is used, so a read transaction may move between threads
 // (coroutines resume on other threads); a write transaction stays on the
 // thread that began it (LMDB's rule), which is the group committer's.
+// A write transaction can record what it writes (write_set.hpp), for the
+// catalog's mirror copies.
 #pragma once
 
 #include <lmdb.h>
@@ -13,6 +15,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "core/meta/write_set.hpp"
 
 namespace shoal::meta {
 
@@ -85,8 +89,10 @@ class Txn {
 public:
     enum Mode { read_only, read_write };
     Txn(const Env& env, Mode mode);
-    Txn(Txn& parent);  // nested write transaction
-    ~Txn();            // aborts unless committed
+    // A nested write transaction. If the parent records, so does the child:
+    // its writes join the parent's when it commits.
+    Txn(Txn& parent);
+    ~Txn();  // aborts unless committed
     Txn(const Txn&) = delete;
     Txn& operator=(const Txn&) = delete;
 
@@ -95,7 +101,13 @@ public:
     MDB_txn* get() const { return txn_; }
     bool writable() const { return writable_; }
 
+    // From now on, put and del (and Cursor::del) are recorded into `writes`
+    // (a top-level write transaction; `writes` must outlive it).
+    void record(WriteSet& writes) { writes_ = &writes; }
+    WriteSet* recording() const { return writes_; }
+
     MDB_dbi open_db(const char* name, unsigned flags);
+    bool has_db(const char* name);  // whether the named database exists (write transactions)
     std::optional<std::string_view> get(MDB_dbi dbi, std::string_view key) const;  // valid until txn ends
     // As this transaction sees it, its own writes included.
     MapUsage usage() const;
@@ -105,11 +117,14 @@ public:
 private:
     MDB_txn* txn_ = nullptr;
     bool writable_;
+    Txn* parent_ = nullptr;        // of a nested transaction
+    WriteSet* writes_ = nullptr;   // where writes are recorded, if anywhere
+    WriteSet nested_writes_;       // a recording nested transaction's, until it commits
 };
 
 class Cursor {
 public:
-    Cursor(const Txn& txn, MDB_dbi dbi);
+    Cursor(const Txn& txn, MDB_dbi dbi);  // the transaction must outlive the cursor
     ~Cursor();
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
@@ -130,6 +145,8 @@ private:
     bool move(MDB_cursor_op op);
 
     MDB_cursor* cursor_ = nullptr;
+    MDB_dbi dbi_;
+    WriteSet* writes_;  // the transaction's record of its writes, if it keeps one
     MDB_val key_{};
     MDB_val value_{};
 };

@@ -1,10 +1,24 @@
 #include "core/meta/store.hpp"
 
 #include <future>
+#include <optional>
 #include <string_view>
+
+#include "core/hash/encoding.hpp"
+#include "core/runtime/secure_random.hpp"
 
 namespace shoal::meta {
 namespace {
+
+// The catalog's identity, in the `system` table.
+constexpr std::string_view kCatalogId = "catalog_id";
+constexpr std::string_view kGeneration = "generation";
+
+std::string new_catalog_id() {
+    unsigned char bytes[16];
+    runtime::fill_secure_random(bytes, sizeof bytes);
+    return hash::hex_encode(std::span<const std::uint8_t>(bytes, sizeof bytes));
+}
 
 // Free bytes below which the device under the database counts as full.
 constexpr std::uintmax_t kDeviceFullBelow = 1 << 20;
@@ -46,6 +60,7 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
     if (ec) throw MetaError("metadata store " + dir.string() + ": cannot create directory: " + ec.message());
     env_ = std::make_unique<Env>(dir.string(), options.map_size, 16);
     Txn txn(*env_, Txn::read_write);
+    created_now_ = !txn.has_db("system");
     tables_.system = txn.open_db("system", MDB_CREATE);
     tables_.buckets = txn.open_db("buckets", MDB_CREATE);
     tables_.namespaces = txn.open_db("namespaces", MDB_CREATE);
@@ -55,6 +70,14 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
     tables_.upload_keys = txn.open_db("upload_keys", MDB_CREATE);
     tables_.parts = txn.open_db("parts", MDB_CREATE);
     tables_.keys = txn.open_db("keys", MDB_CREATE);
+    if (const auto id = txn.get(tables_.system, kCatalogId)) {
+        catalog_id_ = std::string(*id);
+    } else {
+        // A new catalog, or one from before catalogs had an identity.
+        catalog_id_ = new_catalog_id();
+        txn.put(tables_.system, kCatalogId, catalog_id_);
+    }
+    if (const auto generation = txn.get(tables_.system, kGeneration)) generation_ = decode_u64(*generation);
     usage_ = txn.usage();
     txn.commit();
     // Commits write their meta page without waiting for it to reach the disk;
@@ -93,6 +116,8 @@ void Store::write(Mutation mutation) {
     });
     finished.get_future().get();
 }
+
+CatalogIdentity Store::identity() const { return CatalogIdentity{catalog_id_, generation_.load(), created_now_}; }
 
 std::uint64_t Store::commits() const {
     std::lock_guard lock(mutex_);
@@ -141,9 +166,12 @@ void Store::run() {
         std::vector<std::exception_ptr> errors(group.size());
         std::exception_ptr commit_error;
         const std::uint64_t txnid_before = last_txnid();
-        MapUsage usage_after;
+        const std::uint64_t generation = generation_.load() + 1;
+        std::optional<MapUsage> usage_after;  // set if the group was committed
         try {
             Txn txn(*env_, Txn::read_write);
+            WriteSet writes;
+            txn.record(writes);
             for (std::size_t i = 0; i < group.size(); ++i) {
                 try {
                     Txn nested(txn);
@@ -154,17 +182,23 @@ void Store::run() {
                     errors[i] = std::current_exception();  // the nested transaction was aborted
                 }
             }
-            usage_after = txn.usage();
-            // Syncs the data pages of this group, and with them the meta page
-            // of the previous commit: that one is durable from here on.
-            txn.commit();
+            if (!writes.empty()) {
+                txn.put(tables_.system, kGeneration, encode_u64(generation));
+                const MapUsage usage = txn.usage();
+                // Syncs the data pages of this group, and with them the meta page
+                // of the previous commit: that one is durable from here on.
+                txn.commit();
+                generation_ = generation;
+                usage_after = usage;
+            }
+            // else: nothing to commit (the transaction is aborted).
         } catch (...) {
             commit_error = naming(dir_, std::current_exception());
         }
         {
             std::lock_guard lock(mutex_);
             ++commits_;
-            if (!commit_error) usage_ = usage_after;
+            if (usage_after) usage_ = *usage_after;
         }
         if (commit_error) {
             // Nothing of this group was committed. Whether the failed commit
@@ -175,8 +209,8 @@ void Store::run() {
             continue;
         }
         if (last_txnid() == txnid_before) {
-            // LMDB skips the whole commit, sync included, when the group
-            // changed nothing: the previous group still needs its sync.
+            // A group that changed nothing is not committed: the previous
+            // group still needs its sync.
             const std::exception_ptr sync_error = try_sync();
             complete(unsynced, unsynced_errors, sync_error);
             complete(group, errors, sync_error);

@@ -18,8 +18,15 @@
 // it is durable: after a later commit's data sync, or after mdb_env_sync.
 // Readers may see a commit slightly before that (as with any LMDB commit,
 // whose meta page is visible in the map before its sync returns).
+//
+// The catalog's identity: a random id, written when the catalog is created
+// and never changed, and a generation, the number of groups it has committed
+// over its life, written by every commit (in the `system` table, beside the
+// catalog's counters). A group whose mutations wrote nothing commits nothing
+// and leaves the generation as it was.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -42,6 +49,14 @@ struct StoreOptions {
     // On 32-bit targets it must fit the address space beside everything else.
     std::uint64_t map_size = sizeof(void*) >= 8 ? (std::uint64_t{64} << 30) : (std::uint64_t{1} << 30);
     std::size_t max_group = 512;  // mutations per commit at most
+};
+
+// Who a catalog is (see above). `created_now`: there was no catalog, this
+// start created it (a node's first start, or one whose catalog is lost).
+struct CatalogIdentity {
+    std::string id;                // 32 hex digits
+    std::uint64_t generation = 0;  // groups committed so far (last committed)
+    bool created_now = false;
 };
 
 class Snapshot {
@@ -73,6 +88,7 @@ public:
     // Submits and waits (start-up, tools, tests). Rethrows the mutation's exception.
     void write(Mutation mutation);
 
+    CatalogIdentity identity() const;
     std::uint64_t commits() const;  // transactions committed so far (for tests/metrics)
     std::uint64_t map_size() const { return env_->map_size(); }  // as granted by the address space
 
@@ -101,6 +117,9 @@ private:
     std::unique_ptr<Env> env_;
     Tables tables_;
     const std::size_t max_group_;
+    std::string catalog_id_;
+    bool created_now_ = false;
+    std::atomic<std::uint64_t> generation_{0};  // the last commit's
 
     mutable std::mutex mutex_;
     std::condition_variable ready_;
