@@ -56,6 +56,8 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds body_timeout{60'000};  // a request body must progress within this
     std::chrono::milliseconds send_timeout{60'000};  // a response write must progress within this
+    // At the limit a newcomer replaces the connection that has waited longest
+    // without a request (eviction_queue.hpp); 503 only when all are busy.
     std::size_t max_connections = 1024;
     int listen_backlog = 512;
     TlsStreamFactory tls;    // empty: no TLS, every connection is plain HTTP
