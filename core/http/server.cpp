@@ -49,7 +49,9 @@ void report_limit(Server::State& state) {
 // Reports what was counted since the last report, once per interval, until
 // an interval passes with nothing to report.
 asio::awaitable<void> limit_reports(std::shared_ptr<Server::State> state) {
-    while (true) {
+    // (Stopped with the acceptor: shutdown cancels the timer, and a wait
+    // begun after that would keep loop 0 for a whole interval.)
+    while (state->acceptor.is_open()) {
         state->limit_report_timer.expires_after(kLimitReportInterval);
         asio::error_code ec;
         co_await state->limit_report_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -11,6 +11,7 @@ import resource
 import select
 import socket
 import struct
+import threading
 import time
 import unittest
 import xml.etree.ElementTree as ET
@@ -303,9 +304,16 @@ class HostileClients(unittest.TestCase):
                 self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), body)
 
     def fill(self, count, make):
-        """Runs make(i) for i in range(count) on a few threads (it uses its own clients)."""
+        """Runs make(s3, i) for i in range(count) on a few threads, each with its own client."""
+        local = threading.local()
+
+        def run(i):
+            if not hasattr(local, "s3"):
+                local.s3 = s3_client(self.daemon.endpoint)
+            make(local.s3, i)
+
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(make, range(count)))
+            list(pool.map(run, range(count)))
 
     def slow_listings(self, path, count):
         """`count` signed clients asking for `path`, reading nothing, once the
@@ -348,7 +356,7 @@ class HostileClients(unittest.TestCase):
         if getattr(HostileClients, "listing_ready", False):
             return
         self.s3.create_bucket(Bucket="listing")
-        self.fill(LISTED_KEYS, lambda i: s3_client(self.daemon.endpoint).put_object(
+        self.fill(LISTED_KEYS, lambda s3, i: s3.put_object(
             Bucket="listing", Key="many-keys-to-list/%s/%06d" % ("k" * 60, i), Body=b"x" * (i % 200)))
         HostileClients.listing_ready = True
         self.writes("warm-up", 200)  # LMDB's free-page list in use from here on
@@ -364,12 +372,12 @@ class HostileClients(unittest.TestCase):
         # and ListBuckets, each answer well beyond what the sockets buffer.
         self.make_listed_bucket()
         self.s3.create_bucket(Bucket="uploads")
-        self.fill(200, lambda i: s3_client(self.daemon.endpoint).create_multipart_upload(
+        self.fill(200, lambda s3, i: s3.create_multipart_upload(
             Bucket="uploads", Key="an-upload-with-a-long-name/%s/%04d" % ("u" * 200, i)))
         upload = self.s3.create_multipart_upload(Bucket="uploads", Key="parts")["UploadId"]
-        self.fill(400, lambda i: s3_client(self.daemon.endpoint).upload_part(
+        self.fill(400, lambda s3, i: s3.upload_part(
             Bucket="uploads", Key="parts", UploadId=upload, PartNumber=i + 1, Body=b"p"))
-        self.fill(500, lambda i: s3_client(self.daemon.endpoint).create_bucket(Bucket="many-%s-%04d" % ("b" * 50, i)))
+        self.fill(500, lambda s3, i: s3.create_bucket(Bucket="many-%s-%04d" % ("b" * 50, i)))
         for path in ("/listing", "/listing?versions", "/uploads?uploads", "/uploads/parts?uploadId=" + upload, "/"):
             with self.subTest(path=path):
                 self.assert_writes_pin_nothing(self.slow_listings(path, 10), "beside " + path)
