@@ -194,8 +194,13 @@ class ConnectionFlood(unittest.TestCase):
                 s = socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30)
                 busy.append(s)
                 s.sendall(signed_head(self.daemon.endpoint, "PUT", "/%s/busy-%d" % (BUCKET, i),
-                                      {"Content-Length": "1000"}) + b"x" * 10)
-            time.sleep(5 if ARGS.emulator else 1)  # every head read: four uploads in flight
+                                      {"Content-Length": "1000", "Expect": "100-continue"}))
+                # "100 Continue": the handler runs and reads the body, the request is in flight.
+                interim = b""
+                while not interim.endswith(b"\r\n\r\n"):
+                    interim += s.recv(1)
+                self.assertTrue(interim.startswith(b"HTTP/1.1 100 "), interim)
+                s.sendall(b"x" * 10)
             # A newcomer finds no connection it may close: 503 SlowDown, with a request id.
             with socket.create_connection(("127.0.0.1", self.daemon.port), timeout=30) as s:
                 status, headers, body = RawResponses(s).next()
