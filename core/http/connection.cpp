@@ -34,7 +34,7 @@ Connection::~Connection() {
 }
 
 void Connection::start(std::shared_ptr<Connection> self) {
-    self->state_->waiting.enter(self->ticket_);  // a candidate for eviction from now on
+    self->state_->waiting.enter(self->ticket_, self);  // a candidate for eviction from now on
     auto loop = self->socket_.get_executor();
     asio::post(loop, [self = std::move(self)]() mutable {
         self->state_->connections[self->loop_index_].insert(self.get());

@@ -23,7 +23,7 @@ class Connection;
 // The connections living on one loop; touched only from that loop's thread.
 using ConnectionSet = std::unordered_set<Connection*>;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection {
 public:
     Connection(asio::ip::tcp::socket socket, std::shared_ptr<Server::State> state, std::size_t loop_index);
     ~Connection();
@@ -72,7 +72,7 @@ private:
     Clock::time_point deadline_;
     std::shared_ptr<Server::State> state_;
     std::size_t loop_index_;
-    EvictionQueue::Ticket ticket_{*this};  // where it stands for eviction at the connection limit
+    EvictionQueue::Ticket ticket_;  // where it stands for eviction at the connection limit
     bool idle_ = true;       // waiting for the first byte of a request
     bool served_ = false;    // has answered a request (waiting again is keep-alive)
     bool evicted_ = false;   // closed to make room: not worth a log line of its own
