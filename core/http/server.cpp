@@ -49,12 +49,18 @@ void report_limit(Server::State& state) {
 // Reports what was counted since the last report, once per interval, until
 // an interval passes with nothing to report.
 asio::awaitable<void> limit_reports(std::shared_ptr<Server::State> state) {
-    // (Stopped with the acceptor: shutdown cancels the timer, and a wait
-    // begun after that would keep loop 0 for a whole interval.)
+    asio::steady_timer timer(state->acceptor.get_executor());
+    // Shutdown cancels the timer while this waits (a wait begun after the
+    // acceptor closed would keep loop 0 for a whole interval).
+    struct Published {
+        Server::State& state;
+        explicit Published(Server::State& s, asio::steady_timer& t) : state(s) { state.limit_report_timer = &t; }
+        ~Published() { state.limit_report_timer = nullptr; }  // also when the frame is destroyed unresumed
+    } published(*state, timer);
     while (state->acceptor.is_open()) {
-        state->limit_report_timer.expires_after(kLimitReportInterval);
+        timer.expires_after(kLimitReportInterval);
         asio::error_code ec;
-        co_await state->limit_report_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         const Server::State::AtLimit& c = state->at_limit;
         if (ec || c.evicted_for_head + c.evicted_idle + c.refused == 0) break;
         report_limit(*state);
@@ -142,7 +148,7 @@ void Server::shutdown() {
     asio::post(loops_.loop(0), [state = state_] {
         asio::error_code ignored;
         state->acceptor.close(ignored);
-        state->limit_report_timer.cancel();  // its wait would hold the loop up to 10 s
+        if (state->limit_report_timer != nullptr) state->limit_report_timer->cancel();  // would hold loop 0 10 s
     });
     for (std::size_t i = 0; i < loops_.size(); ++i) {
         asio::post(loops_.loop(i), [state = state_, i] {

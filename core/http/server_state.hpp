@@ -24,8 +24,7 @@ struct Server::State {
           handler(std::move(handler_)),
           render_error(std::move(render_error_)),
           connections(loops_.size()),
-          acceptor(loops_.loop(0)),
-          limit_report_timer(loops_.loop(0)) {}
+          acceptor(loops_.loop(0)) {}
 
     runtime::EventLoops& loops;
     const ServerOptions options;
@@ -48,7 +47,10 @@ struct Server::State {
     };
     AtLimit at_limit;
     bool limit_report_due = false;  // a report is scheduled
-    asio::steady_timer limit_report_timer;
+    // The reporting coroutine's timer while it waits, for shutdown to cancel.
+    // (It lives in the coroutine's frame: a timer here could outlive loop 0's
+    // services, the State being released by handlers of other loops.)
+    asio::steady_timer* limit_report_timer = nullptr;
 };
 
 }  // namespace shoal::http
