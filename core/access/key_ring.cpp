@@ -30,6 +30,12 @@ void set_grant(std::vector<meta::KeyGrant>& grants, std::uint64_t bucket_id, Per
     }
 }
 
+Permissions grant_on(const std::vector<meta::KeyGrant>& grants, std::uint64_t bucket_id) {
+    const auto g = std::lower_bound(grants.begin(), grants.end(), bucket_id,
+                                    [](const meta::KeyGrant& x, std::uint64_t id) { return x.bucket_id < id; });
+    return g != grants.end() && g->bucket_id == bucket_id ? g->permissions : kNoPermissions;
+}
+
 KeyRing::KeyRing(meta::Store& store, SecretBox box, RootKey root)
     : store_(store), box_(std::move(box)), root_(std::move(root)) {
     reload();
@@ -48,10 +54,14 @@ Permissions KeyRing::permissions(std::string_view access_key, std::uint64_t buck
     std::shared_lock lock(mutex_);
     const auto it = keys_.find(access_key);
     if (it == keys_.end() || !it->second.enabled) return kNoPermissions;
-    const auto& grants = it->second.grants;
-    const auto g = std::lower_bound(grants.begin(), grants.end(), bucket_id,
-                                    [](const meta::KeyGrant& x, std::uint64_t id) { return x.bucket_id < id; });
-    return g != grants.end() && g->bucket_id == bucket_id ? g->permissions : kNoPermissions;
+    return grant_on(it->second.grants, bucket_id);
+}
+
+bool KeyRing::allows_in(const meta::Catalog& catalog, std::string_view access_key, std::uint64_t bucket_id,
+                        Permission p) const {
+    if (is_root(access_key)) return true;
+    const std::optional<meta::KeyRecord> record = catalog.key(access_key);
+    return record && record->enabled && includes(grant_on(record->grants, bucket_id), p);
 }
 
 bool KeyRing::may_create_buckets(std::string_view access_key) const {

@@ -52,6 +52,12 @@ public:
         return includes(permissions(access_key, bucket_id), p);
     }
     bool may_create_buckets(std::string_view access_key) const;
+    // The same question as allows(), asked of the keys table as `catalog`'s
+    // transaction sees it rather than of the ring in memory: inside a commit,
+    // so that a key disabled, deleted or denied before the commit cannot
+    // make it (root: always allowed).
+    bool allows_in(const meta::Catalog& catalog, std::string_view access_key, std::uint64_t bucket_id,
+                   Permission p) const;
     // Keys whose sealed secret did not open at the last reload (a wrong or
     // replaced sealing key): they cannot sign anything.
     std::size_t unreadable() const;
@@ -93,5 +99,7 @@ private:
 
 // Grants are kept ordered by bucket id; sets (or with kNoPermissions removes) one.
 void set_grant(std::vector<meta::KeyGrant>& grants, std::uint64_t bucket_id, Permissions permissions);
+// The permissions a grant list holds on one bucket.
+Permissions grant_on(const std::vector<meta::KeyGrant>& grants, std::uint64_t bucket_id);
 
 }  // namespace shoal::access

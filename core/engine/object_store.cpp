@@ -245,7 +245,7 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
         std::vector<meta::ObjectVersion> removed;
         co_await async_commit(meta_, [&](meta::Catalog& catalog) {
             const meta::BucketRecord bucket = catalog.bucket_or_refuse(input.bucket);
-            if (input.precondition) input.precondition(catalog.newest(bucket, input.key));
+            if (input.check) input.check(catalog, bucket);
             removed = catalog.put_version(bucket, version);
         });
         content.keep();
@@ -264,12 +264,13 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::put(PutInput input, ByteSource
 }
 
 asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::string key,
-                                                   std::optional<std::string> version_id) {
+                                                   std::optional<std::string> version_id, CommitCheck admit) {
     DeleteOutcome outcome;
     std::vector<meta::ObjectVersion> removed;
     const std::uint64_t seq = next_seq();
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
         const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+        if (admit) admit(catalog, record);
         if (version_id) {
             if (!catalog.version(record, key, *version_id)) return;  // S3: deleting a missing version succeeds
             meta::ObjectVersion gone = catalog.delete_version(record, key, *version_id);
@@ -304,10 +305,12 @@ asio::awaitable<DeleteOutcome> ObjectStore::remove(std::string bucket, std::stri
 asio::awaitable<meta::ObjectVersion> ObjectStore::set_tags(std::string bucket, std::string key,
                                                            std::optional<std::string> version_id,
                                                            std::vector<std::pair<std::string, std::string>> tags,
+                                                           CommitCheck admit,
                                                            std::function<void(const meta::ObjectVersion&)> check) {
     meta::ObjectVersion version;
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
         const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+        if (admit) admit(catalog, record);
         auto found = version_id ? catalog.version(record, key, *version_id) : catalog.newest(record, key);
         if (!found && version_id) throw meta::Refused(meta::Refusal::no_such_version, "no such version: " + *version_id);
         if (!found) throw meta::Refused(meta::Refusal::no_such_key, "no such key: " + key);
@@ -340,7 +343,9 @@ asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
     upload.tags = input.tags;
     if (input.checksum != ChecksumAlgorithm::none) upload.checksum_algorithm = std::string(checksum_name(input.checksum));
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
-        catalog.create_upload(catalog.bucket_or_refuse(input.bucket), upload);
+        const meta::BucketRecord bucket = catalog.bucket_or_refuse(input.bucket);
+        if (input.check) input.check(catalog, bucket);
+        catalog.create_upload(bucket, upload);
     });
     co_return upload.upload_id;
 }
@@ -348,7 +353,7 @@ asio::awaitable<std::string> ObjectStore::create_upload(const PutInput& input) {
 asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std::string key, std::string upload_id,
                                                         std::uint32_t number, ChecksumAlgorithm checksum,
                                                         std::function<void(const ContentDigests::Result&)> verify,
-                                                        ByteSource& source) {
+                                                        ByteSource& source, CommitCheck admit) {
     ec::StoragePolicy policy;
     std::uint32_t segment_size = 0;
     {
@@ -389,7 +394,9 @@ asio::awaitable<meta::PartRecord> ObjectStore::put_part(std::string bucket, std:
         part.modified_ms = now_ms();
         std::optional<meta::PartRecord> replaced;
         co_await async_commit(meta_, [&](meta::Catalog& catalog) {
-            catalog.upload_or_refuse(bucket, key, upload_id);  // it may have been aborted meanwhile
+            const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
+            if (admit) admit(catalog, record);
+            catalog.upload_or_refuse(record, key, upload_id);  // it may have been aborted meanwhile
             replaced = catalog.put_part(upload_id, part);
         });
         content.keep();
@@ -417,7 +424,7 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
     const std::uint64_t seq = next_seq();
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
         const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
-        const meta::UploadRecord upload = catalog.upload_or_refuse(bucket, key, upload_id);
+        const meta::UploadRecord upload = catalog.upload_or_refuse(record, key, upload_id);
         std::vector<meta::PartRecord> listed;
         for (const CompletedPart& wanted : parts) {
             auto found = catalog.part(upload_id, wanted.number);
@@ -428,13 +435,14 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
                 listed.back().number = 0;
             }
         }
-        check(listed, catalog.newest(record, key));
+        check(catalog, record, listed);
 
         // The object: the parts' chunks end to end; the S3 multipart ETag is
         // the MD5 of the parts' binary MD5s, then "-" and the part count.
         hash::Md5 etags;
         version.key = key;
         version.seq = seq;
+        version.upload_id = upload_id;
         version.storage_class = upload.storage_class;
         version.headers = upload.headers;
         version.tags = upload.tags;
@@ -474,11 +482,13 @@ asio::awaitable<meta::ObjectVersion> ObjectStore::complete_upload(std::string bu
     co_return version;
 }
 
-asio::awaitable<void> ObjectStore::abort_upload(std::string bucket, std::string key, std::string upload_id) {
+asio::awaitable<void> ObjectStore::abort_upload(std::string bucket, std::string key, std::string upload_id,
+                                                CommitCheck admit) {
     std::vector<meta::PartRecord> parts;
     co_await async_commit(meta_, [&](meta::Catalog& catalog) {
         const meta::BucketRecord record = catalog.bucket_or_refuse(bucket);
-        const meta::UploadRecord upload = catalog.upload_or_refuse(bucket, key, upload_id);
+        if (admit) admit(catalog, record);
+        const meta::UploadRecord upload = catalog.upload_or_refuse(record, key, upload_id);
         parts = catalog.remove_upload(record, upload);
     });
     co_await free_parts(parts);

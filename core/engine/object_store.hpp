@@ -73,6 +73,14 @@ struct Drive {
     std::unique_ptr<storage::DriveDirectory> directory;
 };
 
+// Called inside a commit transaction before it writes anything, with the
+// catalog as that transaction sees it and the bucket it found under the
+// request's name: the caller repeats there what must still hold when the
+// write becomes visible (the bucket is the one it checked access to, the key
+// still holds its grant, conditional writes) and throws to refuse; nothing
+// is then committed, and chunks written for the request are freed.
+using CommitCheck = std::function<void(const meta::Catalog&, const meta::BucketRecord&)>;
+
 struct PutInput {
     std::string bucket;
     std::string key;
@@ -87,9 +95,8 @@ struct PutInput {
     // Called with the digests once all content is written, before the commit;
     // throw to refuse (e.g. a Content-MD5 mismatch).
     std::function<void(const ContentDigests::Result&)> verify;
-    // Called inside the commit transaction with the key's newest version;
-    // throw to refuse (conditional writes).
-    std::function<void(const std::optional<meta::ObjectVersion>&)> precondition;
+    // Run in the commit transaction (CommitCheck); create_upload runs it too.
+    CommitCheck check;
 };
 
 struct DeleteOutcome {
@@ -154,15 +161,19 @@ public:
     asio::awaitable<meta::ObjectVersion> put(PutInput input, ByteSource& source);
 
     // Without version_id: the versioning-aware S3 delete (marker or removal).
-    asio::awaitable<DeleteOutcome> remove(std::string bucket, std::string key, std::optional<std::string> version_id);
+    // `admit` runs in the commit transaction first (CommitCheck).
+    asio::awaitable<DeleteOutcome> remove(std::string bucket, std::string key, std::optional<std::string> version_id,
+                                          CommitCheck admit = {});
 
     // Replaces the tags of one version (the newest without version_id) in its
-    // record: no new version is made (as S3 does). `check` runs in the commit
-    // transaction with the version found and may throw (delete markers).
-    // Refuses with no_such_key / no_such_version. Returns the version stored.
+    // record: no new version is made (as S3 does). `admit` runs in the commit
+    // transaction first (CommitCheck), then `check` with the version found,
+    // which may throw too (delete markers). Refuses with no_such_key /
+    // no_such_version. Returns the version stored.
     asio::awaitable<meta::ObjectVersion> set_tags(std::string bucket, std::string key,
                                                   std::optional<std::string> version_id,
                                                   std::vector<std::pair<std::string, std::string>> tags,
+                                                  CommitCheck admit,
                                                   std::function<void(const meta::ObjectVersion&)> check);
 
     // --- multipart uploads ---
@@ -170,18 +181,24 @@ public:
     // checksum algorithm); returns its id.
     asio::awaitable<std::string> create_upload(const PutInput& input);
     // Stores one part (replacing an earlier one with the same number).
+    // `admit` runs in the commit transaction (CommitCheck). An upload belongs
+    // to the bucket it was created in: found under a bucket of the same name
+    // but another id (deleted and re-created), it is no_such_upload.
     asio::awaitable<meta::PartRecord> put_part(std::string bucket, std::string key, std::string upload_id,
                                                std::uint32_t number, ChecksumAlgorithm checksum,
                                                std::function<void(const ContentDigests::Result&)> verify,
-                                               ByteSource& source);
-    // Joins the listed parts into the object's new version. `check` runs in the
-    // commit transaction with the upload's parts and may throw (InvalidPart,
-    // EntityTooSmall, preconditions...). Parts not listed are freed.
-    using CompletionCheck = std::function<void(const std::vector<meta::PartRecord>& listed,
-                                               const std::optional<meta::ObjectVersion>& newest)>;
+                                               ByteSource& source, CommitCheck admit = {});
+    // Joins the listed parts into the object's new version, which records the
+    // upload's id (meta::ObjectVersion::upload_id). `check` runs in the commit
+    // transaction with the catalog, the bucket and the listed parts (number 0:
+    // not uploaded) and may throw (access, InvalidPart, EntityTooSmall,
+    // conditional writes...). Parts not listed are freed.
+    using CompletionCheck = std::function<void(const meta::Catalog&, const meta::BucketRecord&,
+                                               const std::vector<meta::PartRecord>& listed)>;
     asio::awaitable<meta::ObjectVersion> complete_upload(std::string bucket, std::string key, std::string upload_id,
                                                          std::vector<CompletedPart> parts, CompletionCheck check);
-    asio::awaitable<void> abort_upload(std::string bucket, std::string key, std::string upload_id);
+    asio::awaitable<void> abort_upload(std::string bucket, std::string key, std::string upload_id,
+                                       CommitCheck admit = {});
 
     // Reads content bytes of a version: see Reader. Take a lease before
     // reading the metadata that names the version, and hold it while reading:

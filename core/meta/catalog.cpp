@@ -260,6 +260,33 @@ UploadRecord Catalog::upload_or_refuse(std::string_view bucket, std::string_view
     return std::move(*found);
 }
 
+UploadRecord Catalog::upload_or_refuse(const BucketRecord& bucket, std::string_view key,
+                                       std::string_view upload_id) const {
+    UploadRecord found = upload_or_refuse(bucket.name, key, upload_id);
+    // Its index entry lives under the id of the bucket it was created in.
+    const auto index_key = keys_.key_for_read(txn_, bucket.id, key, upload_suffix(found));
+    if (!index_key || !txn_.get(tables_.upload_keys, *index_key)) {
+        throw Refused(Refusal::no_such_upload, "no such upload in this bucket: " + std::string(upload_id));
+    }
+    return found;
+}
+
+std::optional<ObjectVersion> Catalog::version_from_upload(const BucketRecord& bucket, std::string_view key,
+                                                          std::string_view upload_id, std::size_t limit) const {
+    // Upload ids begin with the sequence of the upload's start; the version
+    // it became is newer.
+    std::uint64_t started = 0;
+    if (upload_id.size() < 16 || !parse_version_id(upload_id.substr(0, 16), started)) return std::nullopt;
+    SegmentedIterator it(txn_, tables_.versions, bucket.id);
+    std::size_t seen = 0;
+    for (bool ok = it.seek(key); ok && it.key() == key && seen < limit; ok = it.next(), ++seen) {
+        if (seq_of_suffix(it.suffix()) <= started) break;  // newest first: the rest are older still
+        ObjectVersion v = decode_version(it.value());
+        if (v.upload_id == upload_id) return v;
+    }
+    return std::nullopt;
+}
+
 std::optional<PartRecord> Catalog::put_part(std::string_view upload_id, const PartRecord& part) {
     const std::string key = part_key(upload_id, part.number);
     std::optional<PartRecord> replaced;

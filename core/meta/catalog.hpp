@@ -169,6 +169,9 @@ public:
     std::optional<UploadRecord> upload(std::string_view upload_id) const;
     // The upload, checked to belong to bucket/key; refuses with no_such_upload.
     UploadRecord upload_or_refuse(std::string_view bucket, std::string_view key, std::string_view upload_id) const;
+    // The same, and created in this very bucket (its id, not only its name):
+    // what commits check.
+    UploadRecord upload_or_refuse(const BucketRecord& bucket, std::string_view key, std::string_view upload_id) const;
     // Stores a part; returns the part it replaced, whose chunks the caller frees.
     std::optional<PartRecord> put_part(std::string_view upload_id, const PartRecord& part);
     std::optional<PartRecord> part(std::string_view upload_id, std::uint32_t number) const;
@@ -176,6 +179,13 @@ public:
     // Removes the upload and all its parts; returns the parts.
     std::vector<PartRecord> remove_upload(const BucketRecord& bucket, const UploadRecord& upload);
     UploadsPage list_uploads(const BucketRecord& bucket, const UploadsQuery& query) const;
+
+    // The version that completing `upload_id` made, if it is still one of
+    // the key's versions newer than the upload's start, looking at the newest
+    // `limit` versions at most: for a CompleteMultipartUpload retried after
+    // it succeeded.
+    std::optional<ObjectVersion> version_from_upload(const BucketRecord& bucket, std::string_view key,
+                                                     std::string_view upload_id, std::size_t limit) const;
 
     ListPage list(const BucketRecord& bucket, const ListQuery& query) const;
     VersionsPage list_versions(const BucketRecord& bucket, const VersionsQuery& query) const;

@@ -12,9 +12,10 @@ constexpr std::uint64_t kKeyFormat = 1;
 // Format 2 (object versions and parts): chunk refs carry a piece number and
 // the record its storage policy. Format 3 adds the erasure-coding segment
 // size. Older formats still decode (piece 0, no policy: SINGLE; segment 0).
+// Version format 4 adds the upload id of a completed multipart upload.
 // Upload format 2 adds the policy and segment size the upload was started
 // under.
-constexpr std::uint64_t kVersionFormat = 3;
+constexpr std::uint64_t kVersionFormat = 4;
 constexpr std::uint64_t kSummaryFormat = 1;
 constexpr std::uint64_t kUploadFormat = 2;
 constexpr std::uint64_t kPartFormat = 3;
@@ -232,6 +233,7 @@ std::string encode(const ObjectVersion& r) {
     }
     e.bytes(r.policy);
     e.u64(r.segment_size);
+    e.bytes(r.upload_id);
     return e.take();
 }
 
@@ -263,6 +265,7 @@ ObjectVersion decode_version(std::string_view bytes) {
     }
     if (format >= 2) r.policy = d.string();
     if (format >= 3) r.segment_size = static_cast<std::uint32_t>(d.u64());
+    if (format >= 4) r.upload_id = d.string();
     return r;
 }
 

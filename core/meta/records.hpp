@@ -91,6 +91,10 @@ struct ObjectVersion {
     std::string policy;
     // Erasure coding: the segment size of every chunk group (0 for copies).
     std::uint32_t segment_size = 0;
+    // The multipart upload this version completed ("" for the others, and in
+    // records from before format 4): a CompleteMultipartUpload retried after
+    // it succeeded finds its result by it.
+    std::string upload_id;
 
     std::string version_id() const;  // "null" or a 16-hex-digit id
 };

@@ -111,7 +111,7 @@ std::string Api::next_request_id() {
 
 asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     std::exception_ptr error;
-    Call call{exchange, {}, next_request_id(), services_, std::nullopt};
+    Call call{exchange, {}, next_request_id(), services_, std::nullopt, {}};
     try {
         call.target = parse_target(exchange.request(), options_.domains);
         const Operation op = classify(exchange.request(), call.target);

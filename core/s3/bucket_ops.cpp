@@ -4,6 +4,7 @@
 
 #include "core/access/key_ring.hpp"
 #include "core/engine/async_commit.hpp"
+#include "core/s3/access_check.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/create_bucket_request.hpp"
 #include "core/s3/error.hpp"
@@ -24,9 +25,7 @@ std::uint64_t now_ms() {
 
 meta::BucketRecord existing_bucket(Call& call) {
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    auto bucket = snapshot.catalog().bucket(call.target.bucket);
-    if (!bucket) throw no_such_bucket(call.target.bucket);
-    return std::move(*bucket);
+    return checked_bucket(call, snapshot.catalog());  // the bucket access was checked against
 }
 
 // The ListBuckets document, read in a snapshot that ends before the answer
@@ -90,8 +89,11 @@ asio::awaitable<void> head_bucket(Call& call) {
 
 asio::awaitable<void> delete_bucket(Call& call) {
     const std::string name = call.target.bucket;
+    const engine::CommitCheck admit = commit_check(call);
     co_await engine::async_commit(call.services.objects.meta(), [&](meta::Catalog& catalog) {
-        const std::uint64_t id = catalog.bucket_or_refuse(name).id;
+        const meta::BucketRecord bucket = catalog.bucket_or_refuse(name);
+        admit(catalog, bucket);  // the bucket the owner grant was checked on, and the grant still held
+        const std::uint64_t id = bucket.id;
         catalog.delete_bucket(name);
         // Grants die with their bucket: a new bucket of the same name gets a
         // new id, and nobody's old grant.
@@ -124,8 +126,11 @@ asio::awaitable<void> put_bucket_versioning(Call& call) {
     const std::string body = co_await read_small_body(call, kMaxConfigBody);
     const meta::Versioning state = parse_versioning_configuration(body);
     const std::string name = call.target.bucket;
-    co_await engine::async_commit(call.services.objects.meta(),
-                                  [&](meta::Catalog& catalog) { catalog.set_versioning(name, state); });
+    const engine::CommitCheck admit = commit_check(call);
+    co_await engine::async_commit(call.services.objects.meta(), [&](meta::Catalog& catalog) {
+        admit(catalog, catalog.bucket_or_refuse(name));
+        catalog.set_versioning(name, state);
+    });
     co_await call.respond_empty(200);
 }
 

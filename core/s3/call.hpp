@@ -10,6 +10,7 @@
 
 #include <asio/awaitable.hpp>
 
+#include "core/access/permission.hpp"
 #include "core/auth/sigv4_verifier.hpp"
 #include "core/engine/object_store.hpp"
 #include "core/http/exchange.hpp"
@@ -46,12 +47,25 @@ struct Services {
     InternalFailures* failures = nullptr;        // recent 5xx details, for root (failure.hpp)
 };
 
+// What check_access resolved and decided (access_check.hpp), for the
+// operation to hold on to: reads and commits work on this bucket, not on
+// whatever bears its name later.
+struct Access {
+    // The addressed bucket's id when access was checked (meta::BucketRecord::id,
+    // never reused); none when no bucket of that name existed then, or the
+    // operation addresses none.
+    std::optional<std::uint64_t> bucket_id;
+    // The grant a key other than root needed on it; none for root.
+    std::optional<access::Permission> permission;
+};
+
 struct Call {
     http::Exchange& exchange;
     Target target;
     std::string request_id;
     Services& services;
     std::optional<auth::Authenticated> auth;  // set once the request's signature checked out; none: anonymous
+    Access access;  // set by check_access()
 
     const http::Request& request() const { return exchange.request(); }
     const std::string* header(std::string_view name) const { return exchange.request().header(name); }
@@ -75,6 +89,13 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit);
 // The stored headers, tags and storage class of a new object, from its request.
 engine::PutInput put_input_from_request(Call& call);
 
+// The first check of a write's conditions, on arrival (write_conditions.hpp),
+// before any body byte is stored: throws PreconditionFailed or NoSuchKey, and
+// NoSuchBucket if the addressed bucket is no longer the one access was
+// checked against, conditions or not.
+class WriteConditions;
+void check_conditions_on_arrival(const Call& call, const WriteConditions& conditions);
+
 // A version found in metadata, and the read lease that keeps its chunks on
 // disk while the Located lives (taken before the metadata was read).
 struct Located {
@@ -84,11 +105,17 @@ struct Located {
 };
 
 // An object version as addressed by bucket, key and an optional versionId
-// (as S3 sends it), read from one snapshot; delete markers included.
+// (as S3 sends it), read from one snapshot; delete markers included. The
+// bucket must be the one whose id access was checked against (`bucket_id`).
 // Throws NoSuchBucket, NoSuchKey, NoSuchVersion, or InvalidArgument for an
 // id this store never issues.
 Located locate_version(engine::ObjectStore& objects, const std::string& bucket, const std::string& key,
-                       const std::string* version_id);
+                       const std::string* version_id, std::optional<std::uint64_t> bucket_id);
+
+// The addressed bucket as `catalog` holds it, if it is still the one access
+// was checked against (Call::access); else NoSuchBucket (it was deleted
+// meanwhile, and the name perhaps taken again).
+meta::BucketRecord checked_bucket(const Call& call, const meta::Catalog& catalog);
 
 // The x-amz-version-id a response names `v` by ("" when none: a null version
 // in a bucket that never had versioning).

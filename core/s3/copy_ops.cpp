@@ -28,6 +28,7 @@
 #include "core/s3/range.hpp"
 #include "core/s3/slow_answer.hpp"
 #include "core/s3/tagging.hpp"
+#include "core/s3/write_conditions.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
@@ -49,9 +50,10 @@ struct Source {
 // The source a copy request names, checked against its conditions.
 Source resolve_source(Call& call) {
     Source source{parse_copy_source(*call.header("x-amz-copy-source")), {}};
-    check_source_access(call, source.names.bucket);
+    const std::optional<std::uint64_t> bucket_id = check_source_access(call, source.names.bucket);
     const std::string* version_id = source.names.version_id ? &*source.names.version_id : nullptr;
-    source.located = locate_version(call.services.objects, source.names.bucket, source.names.key, version_id);
+    source.located =
+        locate_version(call.services.objects, source.names.bucket, source.names.key, version_id, bucket_id);
     if (source.located.version.delete_marker) {
         if (version_id != nullptr) {
             throw invalid_request("The source of a copy request may not specifically refer to a delete marker by "
@@ -89,7 +91,7 @@ bool replaces(const Call& call, std::string_view header) {
 S3Error vanished_source_error(Call& call, const Source& source) {
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     const auto bucket = snapshot.catalog().bucket(source.names.bucket);
-    if (!bucket) return no_such_bucket(source.names.bucket);
+    if (!bucket || bucket->id != source.located.bucket.id) return no_such_bucket(source.names.bucket);
     const meta::ObjectVersion& read = source.located.version;
     const auto still = snapshot.catalog().version(*bucket, read.key, read.version_id());
     if (still && still->seq == read.seq) {
@@ -139,11 +141,11 @@ asio::awaitable<void> copy_object(Call& call) {
     const bool replace_metadata = replaces(call, "x-amz-metadata-directive");
     const bool replace_tags = replaces(call, "x-amz-tagging-directive");
     engine::PutInput input = put_input_from_request(call);  // the request's headers, storage class and tags
-    {
-        // Fail before copying anything (the commit would refuse only after).
-        const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-        if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
-    }
+    // The destination's conditions (If-Match, If-None-Match), checked before
+    // copying anything and again at the commit, with the caller's access.
+    const WriteConditions conditions(call.header("If-Match"), call.header("If-None-Match"));
+    check_conditions_on_arrival(call, conditions);
+    input.check = commit_check(call, conditions.at_commit(call.target.key));
     Source source = resolve_source(call);
     const meta::ObjectVersion& from = source.located.version;
     check_copy_size(from.size);
@@ -200,9 +202,8 @@ asio::awaitable<void> upload_part_copy(Call& call) {
     {
         // Fail before reading anything; the part is hashed as the upload asks.
         const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-        if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
-        const meta::UploadRecord upload =
-            snapshot.catalog().upload_or_refuse(call.target.bucket, call.target.key, upload_id);
+        const meta::UploadRecord upload = snapshot.catalog().upload_or_refuse(
+            checked_bucket(call, snapshot.catalog()), call.target.key, upload_id);
         if (const auto named = engine::parse_checksum_algorithm(upload.checksum_algorithm)) algorithm = *named;
     }
     Source source = resolve_source(call);
@@ -215,7 +216,7 @@ asio::awaitable<void> upload_part_copy(Call& call) {
         engine::VersionSource body(call.services.objects, from, source.located.bucket.name, range.first, range.length);
         const meta::PartRecord part = co_await written_from(
             call, source, call.services.objects.put_part(call.target.bucket, call.target.key, upload_id, number,
-                                                         algorithm, nullptr, body));
+                                                         algorithm, nullptr, body, commit_check(call)));
 
         XmlWriter xml("CopyPartResult");
         xml.element("ETag", quote_etag(part.etag)).element("LastModified", iso8601_ms(part.modified_ms));

@@ -46,9 +46,7 @@ Encoder encoder_for(const Call& call) {
 }
 
 meta::BucketRecord bucket_of(const meta::Snapshot& snapshot, const Call& call) {
-    auto bucket = snapshot.catalog().bucket(call.target.bucket);
-    if (!bucket) throw no_such_bucket(call.target.bucket);
-    return std::move(*bucket);
+    return checked_bucket(call, snapshot.catalog());  // the bucket access was checked against
 }
 
 void owner(XmlWriter& xml, const Call& call) {

@@ -5,6 +5,7 @@
 #include "core/ec/storage_policy.hpp"
 #include "core/engine/byte_source.hpp"
 #include "core/hash/encoding.hpp"
+#include "core/s3/access_check.hpp"
 #include "core/s3/body_source.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/conditions.hpp"
@@ -15,6 +16,7 @@
 #include "core/s3/names.hpp"
 #include "core/s3/range.hpp"
 #include "core/s3/tagging.hpp"
+#include "core/s3/write_conditions.hpp"
 #include "core/s3/xml_writer.hpp"
 
 namespace shoal::s3 {
@@ -67,11 +69,11 @@ ByteRange part_range(const meta::ObjectVersion& v, std::uint32_t number) {
 }  // namespace
 
 Located locate_version(engine::ObjectStore& objects, const std::string& bucket_name, const std::string& key,
-                       const std::string* version_id) {
+                       const std::string* version_id, std::optional<std::uint64_t> bucket_id) {
     engine::ReadLeases::Lease lease = objects.lease_reads();  // before the metadata is read
     const meta::Snapshot snapshot = objects.meta().snapshot();
     auto bucket = snapshot.catalog().bucket(bucket_name);
-    if (!bucket) throw no_such_bucket(bucket_name);
+    if (!bucket || !bucket_id || bucket->id != *bucket_id) throw no_such_bucket(bucket_name);
     std::optional<meta::ObjectVersion> version;
     if (version_id != nullptr) {
         std::uint64_t seq = 0;
@@ -152,6 +154,12 @@ std::function<void(const engine::ContentDigests::Result&)> digest_verifier(Call&
 
 }
 
+void check_conditions_on_arrival(const Call& call, const WriteConditions& conditions) {
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    const meta::BucketRecord bucket = checked_bucket(call, snapshot.catalog());
+    if (!conditions.empty()) conditions.check_on_arrival(snapshot.catalog().newest(bucket, call.target.key), call.target.key);
+}
+
 engine::PutInput put_input_from_request(Call& call) {
     const http::Request& request = call.request();
     engine::PutInput input;
@@ -206,29 +214,9 @@ asio::awaitable<void> put_object(Call& call) {
     BodySource source(call.exchange, call.auth ? &*call.auth : nullptr);
     input.verify = digest_verifier(call, input.checksum, source);
 
-    const std::string* if_none_match = call.header("If-None-Match");
-    const std::string* if_match = call.header("If-Match");
-    if (if_none_match != nullptr && *if_none_match != "*") {
-        throw not_implemented("If-None-Match on PutObject accepts only *");
-    }
-    if (if_none_match != nullptr || if_match != nullptr) {
-        const std::optional<std::string> match = if_match ? std::optional<std::string>(*if_match) : std::nullopt;
-        const bool none_match = if_none_match != nullptr;
-        const std::string key = call.target.key;
-        input.precondition = [match, none_match, key](const std::optional<meta::ObjectVersion>& newest) {
-            const bool exists = newest && !newest->delete_marker;
-            if (none_match && exists) {
-                throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
-            }
-            if (match) {
-                if (!exists) throw no_such_key(key);
-                if (!etag_matches(*match, newest->etag)) {
-                    throw S3Error(412, "PreconditionFailed",
-                                  "At least one of the pre-conditions you specified did not hold");
-                }
-            }
-        };
-    }
+    const WriteConditions conditions(call.header("If-Match"), call.header("If-None-Match"));
+    check_conditions_on_arrival(call, conditions);
+    input.check = commit_check(call, conditions.at_commit(call.target.key));
 
     const meta::ObjectVersion version = co_await call.services.objects.put(std::move(input), source);
 
@@ -242,8 +230,8 @@ asio::awaitable<void> put_object(Call& call) {
 }
 
 asio::awaitable<void> get_object(Call& call, bool head) {
-    Located located =
-        locate_version(call.services.objects, call.target.bucket, call.target.key, call.target.param("versionId"));
+    Located located = locate_version(call.services.objects, call.target.bucket, call.target.key,
+                                     call.target.param("versionId"), call.access.bucket_id);
     const meta::ObjectVersion& v = located.version;
     const std::string version_header = version_header_value(located.bucket, v);
     // The lease keeps chunks for the body only: answers without one (errors,
@@ -251,6 +239,10 @@ asio::awaitable<void> get_object(Call& call, bool head) {
     // deleted chunk on disk.
     if (v.delete_marker) {
         located.lease.end();
+        // An anonymous reader of a public-read bucket learns nothing of
+        // deleted objects: no marker, no version id, the answer a key that
+        // never existed gets.
+        if (!call.auth) throw no_such_key(call.target.key);
         std::vector<http::Header> headers{http::Header{"x-amz-delete-marker", "true"}};
         if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
         const bool addressed = call.target.has("versionId");
@@ -385,7 +377,7 @@ asio::awaitable<void> delete_object(Call& call) {
         version_id = *v;
     }
     const engine::DeleteOutcome outcome =
-        co_await call.services.objects.remove(call.target.bucket, call.target.key, version_id);
+        co_await call.services.objects.remove(call.target.bucket, call.target.key, version_id, commit_check(call));
     std::vector<http::Header> headers;
     if (outcome.delete_marker) headers.push_back(http::Header{"x-amz-delete-marker", "true"});
     if (!outcome.version_id.empty()) headers.push_back(http::Header{"x-amz-version-id", outcome.version_id});
@@ -397,10 +389,7 @@ asio::awaitable<void> delete_objects(Call& call) {
     const DeleteObjectsRequest request = parse_delete_objects(body);
     const bool quiet = request.quiet;
     const std::vector<DeleteObjectsRequest::Object>& items = request.objects;
-    {
-        const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-        if (!snapshot.catalog().bucket(call.target.bucket)) throw no_such_bucket(call.target.bucket);
-    }
+    checked_bucket(call, call.services.objects.meta().snapshot().catalog());
 
     XmlWriter xml("DeleteResult");
     for (const DeleteObjectsRequest::Object& item : items) {
@@ -412,7 +401,8 @@ asio::awaitable<void> delete_objects(Call& call) {
             if (item.version_id && *item.version_id != "null" && !meta::parse_version_id(*item.version_id, seq)) {
                 throw S3Error(400, "NoSuchVersion", "The specified version does not exist.");
             }
-            outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id);
+            outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id,
+                                                            commit_check(call));
         } catch (const std::exception&) {
             // As DeleteObject would answer (a full store refuses a delete
             // marker); an internal failure is logged and told generically.

@@ -1,6 +1,7 @@
 // Object tagging: GetObjectTagging, PutObjectTagging, DeleteObjectTagging
 // (?tagging, optionally with versionId). Tags live in the version's record;
 // changing them changes that record and makes no new version (as S3).
+#include "core/s3/access_check.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/tagging.hpp"
@@ -42,7 +43,7 @@ std::vector<http::Header> version_header(const meta::ObjectVersion& v) {
 asio::awaitable<void> set_tags(Call& call, TagSet tags, int status) {
     const std::optional<std::string> version_id = version_id_of(call);
     const meta::ObjectVersion v = co_await call.services.objects.set_tags(
-        call.target.bucket, call.target.key, version_id, std::move(tags), refuse_delete_marker(call));
+        call.target.bucket, call.target.key, version_id, std::move(tags), commit_check(call), refuse_delete_marker(call));
     co_await call.respond_empty(status, version_header(v));
 }
 
@@ -51,7 +52,7 @@ asio::awaitable<void> set_tags(Call& call, TagSet tags, int status) {
 asio::awaitable<void> get_object_tagging(Call& call) {
     const std::optional<std::string> version_id = version_id_of(call);
     Located located = locate_version(call.services.objects, call.target.bucket, call.target.key,
-                                     version_id ? &*version_id : nullptr);
+                                     version_id ? &*version_id : nullptr, call.access.bucket_id);
     located.lease.end();  // no chunk is read: nothing to hold while a slow client reads the answer
     refuse_delete_marker(call)(located.version);
     std::vector<http::Header> headers;

@@ -208,20 +208,58 @@ def rss_bytes(pid):
     raise AssertionError("no VmRSS for pid %d" % pid)
 
 
-def signed_head(endpoint, method, path, headers=None):
+STREAMING_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+
+
+def signed_head(endpoint, method, path, headers=None, access_key=ROOT_USER, secret_key=ROOT_PASSWORD,
+                payload="UNSIGNED-PAYLOAD"):
     """The head (bytes, up to the blank line) of a request signed by botocore's
-    SigV4 signer with an unsigned payload, for requests sent by hand on a raw
-    socket (a body cut short, longer than declared, ...). `headers` should
-    carry Content-Length when a body follows."""
+    SigV4 signer, for requests sent by hand on a raw socket (a body cut short,
+    longer than declared, sent slowly...). `headers` should carry
+    Content-Length when a body follows; `payload` is the x-amz-content-sha256
+    value: UNSIGNED-PAYLOAD, the body's hex SHA-256, or STREAMING_PAYLOAD for
+    an aws-chunked body (aws_chunks)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     request = AWSRequest(method=method, url=endpoint + path, headers=dict(headers or {}))
-    request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
-    SigV4Auth(Credentials(ROOT_USER, ROOT_PASSWORD), "s3", "us-east-1").add_auth(request)
+    request.headers["x-amz-content-sha256"] = payload
+    SigV4Auth(Credentials(access_key, secret_key), "s3", "us-east-1").add_auth(request)
     lines = ["%s %s HTTP/1.1" % (method, path), "Host: %s" % endpoint.split("://", 1)[1]]
     lines += ["%s: %s" % (k, v) for k, v in request.headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def aws_chunks(head, secret_key, pieces):
+    """The aws-chunked encoding of `pieces` (bytes each), ending chunk
+    included, for a body following `head` (signed_head with
+    payload=STREAMING_PAYLOAD and x-amz-decoded-content-length): a list of
+    encoded chunks, each signed, chained from the head's signature, so that
+    a test can send them when it likes."""
+    import hashlib
+    import hmac
+    text = head.decode("latin-1")
+    amz_date = re.search(r"(?im)^x-amz-date: (\S+)", text).group(1)
+    seed = re.search(r"Signature=([0-9a-f]{64})", text).group(1)
+    day = amz_date[:8]
+    scope = "%s/us-east-1/s3/aws4_request" % day
+    key = ("AWS4" + secret_key).encode()
+    for part in (day, "us-east-1", "s3", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    empty = hashlib.sha256(b"").hexdigest()
+    encoded, previous = [], seed
+    for data in list(pieces) + [b""]:
+        to_sign = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous, empty,
+                             hashlib.sha256(data).hexdigest()])
+        previous = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        encoded.append(b"%x;chunk-signature=%s\r\n%s\r\n" % (len(data), previous.encode(), data))
+    return encoded
+
+
+def aws_chunked_length(sizes):
+    """The Content-Length of an aws-chunked body (aws_chunks) whose pieces
+    have these sizes."""
+    return sum(len("%x;chunk-signature=" % n) + 64 + 2 + n + 2 for n in list(sizes) + [0])
 
 
 class RawResponses:
@@ -229,6 +267,17 @@ class RawResponses:
 
     def __init__(self, sock):
         self.file = sock.makefile("rb")
+
+    def expect_continue(self):
+        """Waits for the "100 Continue" a request with "Expect: 100-continue"
+        gets once its handler starts reading the body (so: after the request
+        passed its access and arrival checks); raises AssertionError with
+        whatever came instead."""
+        line = self.file.readline()
+        if not line.startswith(b"HTTP/1.1 100"):
+            raise AssertionError("no 100 Continue but %r %r" % (line, self.file.read1(4096)))
+        while self.file.readline().rstrip(b"\r\n"):
+            pass
 
     def next(self):
         """(status, {lower-case header: value}, body), or None if the server

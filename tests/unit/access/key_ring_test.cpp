@@ -88,3 +88,38 @@ TEST_CASE("the key ring answers from the keys table, sealed at rest", "[access]"
     CHECK_THROWS_AS(ring.remove(id), UnknownKey);
     CHECK_THROWS_AS(ring.update(id, [](shoal::meta::KeyRecord&) {}), UnknownKey);
 }
+
+TEST_CASE("inside a transaction, a key's grant is read from the table, not from the ring", "[access]") {
+    TempDir dir;
+    Store store(dir.path() / "meta", small_map());
+    KeyRing ring(store, SecretBox(SecretBox::Key{}), RootKey{"ROOTKEY", "root-secret"});
+    const std::string id = ring.create("uploader", false, 1000).record.access_key;
+    ring.update(id, [](shoal::meta::KeyRecord& r) { set_grant(r.grants, 42, 3); });
+    const auto allowed_now = [&](std::uint64_t bucket, Permission p) {
+        return ring.allows_in(store.snapshot().catalog(), id, bucket, p);
+    };
+    CHECK(allowed_now(42, Permission::write));
+    CHECK_FALSE(allowed_now(42, Permission::owner));
+    CHECK_FALSE(allowed_now(43, Permission::write));
+    CHECK(ring.allows_in(store.snapshot().catalog(), "ROOTKEY", 43, Permission::owner));
+
+    // A change committed but not yet reloaded into the ring: the ring still
+    // says yes, the table (what a commit sees) says no.
+    store.write([&](Catalog& catalog) {
+        auto record = catalog.key(id);
+        record->enabled = false;
+        catalog.put_key(*record);
+    });
+    CHECK(ring.allows(id, 42, Permission::write));
+    CHECK_FALSE(allowed_now(42, Permission::write));
+    ring.reload();
+    CHECK_FALSE(ring.allows(id, 42, Permission::write));
+
+    ring.update(id, [](shoal::meta::KeyRecord& r) { r.enabled = true; });
+    CHECK(allowed_now(42, Permission::write));
+    store.write([&](Catalog& catalog) { KeyRing::grant_in(catalog, id, 42, static_cast<Permissions>(Permission::read)); });
+    CHECK(allowed_now(42, Permission::read));
+    CHECK_FALSE(allowed_now(42, Permission::write));
+    store.write([&](Catalog& catalog) { catalog.delete_key(id); });
+    CHECK_FALSE(allowed_now(42, Permission::read));
+}

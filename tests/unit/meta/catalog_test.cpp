@@ -312,3 +312,55 @@ TEST_CASE("groups that change nothing or only fail are acknowledged, and so is t
     Store store(dir.path() / "meta", small_map());
     CHECK(list_all(store, "b", {}, 100).size() == 20);
 }
+
+TEST_CASE("an upload belongs to the bucket it was created in, and its result is found by its id", "[meta]") {
+    TempDir dir;
+    Store store(dir.path() / "meta", small_map());
+    UploadRecord upload;
+    store.write([&](Catalog& c) {
+        const BucketRecord bucket = c.create_bucket("b", 1);
+        c.set_versioning("b", Versioning::enabled);
+        upload.seq = c.next_seq(1);
+        upload.upload_id = format_version_id(upload.seq) + "00000000000000ab";
+        upload.bucket = "b";
+        upload.key = "k";
+        c.create_upload(bucket, upload);
+    });
+    BucketRecord old_bucket;
+    {
+        const Snapshot snap = store.snapshot();
+        old_bucket = *snap.catalog().bucket("b");
+        CHECK(snap.catalog().upload_or_refuse(old_bucket, "k", upload.upload_id).key == "k");
+        // A record of another bucket of the same name (a re-created one): not its upload.
+        BucketRecord other = old_bucket;
+        other.id += 100;
+        CHECK_THROWS_AS(snap.catalog().upload_or_refuse(other, "k", upload.upload_id), Refused);
+        CHECK_THROWS_AS(snap.catalog().upload_or_refuse(old_bucket, "other", upload.upload_id), Refused);
+        CHECK_FALSE(snap.catalog().version_from_upload(old_bucket, "k", upload.upload_id, 100));
+    }
+
+    // Completed: the version records the id. Versions made after it (a
+    // marker, an overwrite) do not hide it within the search limit.
+    store.write([&](Catalog& c) {
+        const BucketRecord bucket = c.bucket_or_refuse("b");
+        c.remove_upload(bucket, upload);
+        ObjectVersion v = make_version(c, "k", 10);
+        v.upload_id = upload.upload_id;
+        c.put_version(bucket, v);
+        ObjectVersion later = make_version(c, "k", 11);
+        c.put_version(bucket, later);
+        ObjectVersion marker = make_version(c, "k", 0, true);
+        c.put_version(bucket, marker);
+    });
+    {
+        const Snapshot snap = store.snapshot();
+        const auto found = snap.catalog().version_from_upload(old_bucket, "k", upload.upload_id, 100);
+        REQUIRE(found);
+        CHECK(found->size == 10);
+        CHECK(found->upload_id == upload.upload_id);
+        CHECK_FALSE(snap.catalog().version_from_upload(old_bucket, "k", upload.upload_id, 2));  // past the limit
+        CHECK_FALSE(snap.catalog().version_from_upload(old_bucket, "k", "00000000000000010000000000000000", 100));
+        CHECK_FALSE(snap.catalog().version_from_upload(old_bucket, "k", "not-an-id", 100));
+        CHECK_FALSE(snap.catalog().version_from_upload(old_bucket, "k2", upload.upload_id, 100));
+    }
+}

@@ -82,8 +82,31 @@ TEST_CASE("records from before storage policies decode as single copies", "[meta
     CHECK(p.policy.empty());
 
     Encoder future;
-    future.u64(4);
+    future.u64(5);
     CHECK_THROWS_AS(decode_version(future.take()), CorruptRecord);
+}
+
+TEST_CASE("a completed upload's version keeps its upload id; format-3 versions have none", "[meta]") {
+    ObjectVersion v;
+    v.key = "assembled";
+    v.seq = 9;
+    v.etag = "abc-2";
+    v.upload_id = "0000000000000001ffffffffffffffff";
+    v.parts = {PartInfo{1, 5 << 20, "e1"}, PartInfo{2, 10, "e2"}};
+    const ObjectVersion back = decode_version(encode(v));
+    CHECK(back.upload_id == v.upload_id);
+    REQUIRE(back.parts.size() == 2);
+    CHECK(back.parts[1].etag == "e2");
+
+    v.upload_id.clear();
+    std::string bytes = encode(v);
+    // The same record as format 3 wrote it: no upload id at its end.
+    REQUIRE(bytes.back() == '\0');  // the empty upload id's length
+    bytes.pop_back();
+    bytes[0] = 3;
+    const ObjectVersion old = decode_version(bytes);
+    CHECK(old.upload_id.empty());
+    CHECK(old.etag == "abc-2");
 }
 
 TEST_CASE("erasure-coded versions, parts and uploads keep their segment size", "[meta]") {
