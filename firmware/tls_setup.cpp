@@ -1,24 +1,20 @@
 #include "firmware/tls_setup.hpp"
 
-#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <asio/ip/address.hpp>
 
-#include "core/runtime/unique_fd.hpp"
+#include "core/runtime/durable_file.hpp"
 #include "core/tls/self_signed.hpp"
 
 namespace shoal::firmware {
@@ -51,26 +47,6 @@ void add_interface_addresses(std::vector<std::string>& ips) {
     freeifaddrs(list);
 }
 
-// Writes `text` to `path` (mode `mode`) through a temporary file renamed into place.
-void write_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
-    const std::filesystem::path temporary = path.string() + ".tmp";
-    runtime::UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-    if (!fd) throw std::system_error(errno, std::generic_category(), "cannot create " + temporary.string());
-    // A leftover temporary file keeps its mode through O_CREAT: set it.
-    if (::fchmod(fd.get(), mode) != 0) {
-        throw std::system_error(errno, std::generic_category(), "cannot chmod " + temporary.string());
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw std::system_error(errno, std::generic_category(), "cannot write " + temporary.string());
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) throw std::system_error(errno, std::generic_category(), "cannot sync " + temporary.string());
-    std::filesystem::rename(temporary, path);
-}
-
 void generate(const Config& config, const std::filesystem::path& certificate, const std::filesystem::path& key,
               tls::Random& random, log::Logger& log) {
     std::vector<std::string> names{"localhost"};
@@ -86,10 +62,27 @@ void generate(const Config& config, const std::filesystem::path& certificate, co
     add_interface_addresses(ips);
 
     const tls::SelfSigned pair = tls::make_self_signed(names, ips, random);
-    std::filesystem::create_directories(certificate.parent_path());
-    std::filesystem::permissions(certificate.parent_path(), std::filesystem::perms::owner_all);
-    write_file(key, pair.key_pem, 0600);
-    write_file(certificate, pair.certificate_pem, 0644);
+    // The pair appears whole or not at all: a crash must not leave one of
+    // it without the other, which no start would get past without a hand.
+    // So it is written into a directory of its own, renamed into place (over
+    // the certificate directory if that is empty), and made durable.
+    const std::filesystem::path dir = certificate.parent_path();
+    const std::filesystem::path staging = dir.string() + ".new";
+    std::filesystem::remove_all(staging);  // a leftover of a crash
+    runtime::create_directories_durably(staging);
+    std::filesystem::permissions(staging, std::filesystem::perms::owner_all);
+    runtime::write_file_durably(staging / key.filename(), pair.key_pem, 0600);
+    runtime::write_file_durably(staging / certificate.filename(), pair.certificate_pem, 0644);
+    std::error_code ec;
+    std::filesystem::rename(staging, dir, ec);
+    if (ec) {
+        // The directory holds other files: the pair moves in one by one.
+        std::filesystem::rename(staging / key.filename(), key);
+        std::filesystem::rename(staging / certificate.filename(), certificate);
+        runtime::sync_directory(dir);
+        std::filesystem::remove(staging);
+    }
+    runtime::sync_directory(dir.parent_path());
     std::string all_names;
     for (const auto& list : {names, ips}) {
         for (const std::string& n : list) all_names += (all_names.empty() ? "" : ",") + n;

@@ -2,9 +2,11 @@
 
 #include <future>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 
 #include "core/hash/encoding.hpp"
+#include "core/runtime/durable_file.hpp"
 #include "core/runtime/secure_random.hpp"
 
 namespace shoal::meta {
@@ -55,9 +57,13 @@ std::exception_ptr naming(const std::string& dir, const std::exception_ptr& erro
 
 Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
     : dir_(dir.string()), max_group_(options.max_group) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) throw MetaError("metadata store " + dir.string() + ": cannot create directory: " + ec.message());
+    // The directory and LMDB's files in it are found again after a power
+    // cut only if their names are durable: nothing else syncs them.
+    try {
+        runtime::create_directories_durably(dir);
+    } catch (const std::runtime_error& e) {
+        throw MetaError("metadata store " + dir.string() + ": " + e.what());
+    }
     env_ = std::make_unique<Env>(dir.string(), options.map_size, 16);
     Txn txn(*env_, Txn::read_write);
     created_now_ = !txn.has_db("system");
@@ -80,6 +86,11 @@ Store::Store(const std::filesystem::path& dir, const StoreOptions& options)
     if (const auto generation = txn.get(tables_.system, kGeneration)) generation_ = decode_u64(*generation);
     usage_ = txn.usage();
     txn.commit();
+    try {
+        runtime::sync_directory(dir);
+    } catch (const std::runtime_error& e) {
+        throw MetaError("metadata store " + dir.string() + ": " + e.what());
+    }
     // Commits write their meta page without waiting for it to reach the disk;
     // the committer acknowledges a group only after a later sync (see run()).
     int rc = mdb_env_set_flags(env_->get(), MDB_NOMETASYNC, 1);

@@ -55,8 +55,15 @@ DriveDirectory DriveDirectory::open(const std::filesystem::path& given) {
     const std::filesystem::path path = std::filesystem::absolute(given, ec).lexically_normal();
     if (ec) fail(given, "cannot resolve path", ec.value());
 
-    std::filesystem::create_directories(path, ec);
-    if (ec) fail(path, "cannot create directory", ec.value());
+    if (!std::filesystem::is_directory(path, ec)) {
+        // Made durable, name included: else a power cut may take the drive
+        // directory away with everything written into it.
+        try {
+            runtime::create_directories_durably(path);
+        } catch (const std::runtime_error& e) {
+            fail(path, e.what());
+        }
+    }
     if (!std::filesystem::is_directory(path, ec)) fail(path, "not a directory");
     if (::access(path.c_str(), R_OK | W_OK | X_OK) != 0) fail(path, "directory not writable", errno);
 
