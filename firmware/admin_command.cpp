@@ -76,6 +76,7 @@ Options parse(const std::vector<std::string>& args) {
         }
     }
     if (o.verb == "drives" && o.operands.empty()) return o;
+    if (o.verb == "errors" && o.operands.size() <= 1) return o;
     if (o.verb == "rebuild" && o.operands.size() == 1) return o;
     if (o.verb == "bucket-policy" && (o.operands.size() == 1 || o.operands.size() == 2)) return o;
     if (o.verb == "attach" && o.operands.size() == 1) return o;
@@ -155,6 +156,12 @@ void print_drives(const std::string& body) {
                       << " pieces rebuilt, " << s.child_value("Unrecoverable") << " unrecoverable\n";
         }
     }
+    if (const pugi::xml_node m = drives.child("Metadata")) {
+        std::cout << "metadata: " << bytes_text(number(m, "UsedBytes")) << " used, file "
+                  << bytes_text(number(m, "FileBytes")) << ", admission limit "
+                  << bytes_text(number(m, "AdmissionLimitBytes")) << " of a " << bytes_text(number(m, "MapBytes"))
+                  << " map\n";
+    }
     for (const pugi::xml_node r : drives.children("Rebuild")) print_rebuild(r);
 }
 
@@ -162,6 +169,8 @@ void print_drives(const std::string& body) {
 
 std::string admin_usage_text() {
     return "  shoald admin drives [--xml]        drive scores, scrub and rebuilds of a running node\n"
+           "  shoald admin errors [REQUEST_ID] [--xml]\n"
+           "                                    the node's recent internal errors (5xx) with their detail\n"
            "  shoald admin rebuild DRIVE_ID      declare a detached drive lost and rebuild its chunks\n"
            "  shoald admin attach DIR            attach DIR (absolute; on the node) as a new drive, at once\n"
            "  shoald admin bucket-policy BUCKET [POLICY|default]\n"
@@ -205,6 +214,22 @@ int run_admin(const std::vector<std::string>& args, const std::map<std::string, 
                 std::cout << r.body << "\n";
             } else {
                 print_drives(r.body);
+            }
+            return 0;
+        }
+        if (options.verb == "errors") {
+            const std::string query =
+                options.operands.empty() ? std::string() : percent_encode_query("?request-id=" + options.operands[0]);
+            const http::ClientResponse r = admin_call(node, "GET", "/_shoal/errors" + query);
+            if (options.xml) {
+                std::cout << r.body << "\n";
+                return 0;
+            }
+            const pugi::xml_document doc = answer_xml(r);
+            for (const pugi::xml_node e : doc.child("InternalErrors").children("Error")) {
+                std::cout << e.child_value("Time") << " " << e.child_value("RequestId") << " " << e.child_value("Status")
+                          << " " << e.child_value("Code") << " " << e.child_value("Method") << " "
+                          << e.child_value("Path") << ": " << e.child_value("Detail") << "\n";
             }
             return 0;
         }

@@ -1,5 +1,7 @@
 #include "firmware/credentials.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -44,6 +46,17 @@ void check(const std::string& access_key, const std::string& secret_key, const s
     }
 }
 
+// Writes all of `text` to `fd`; false if it could not.
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<RootCredentials> root_credentials_from_environment(const std::map<std::string, std::string>& env) {
@@ -84,6 +97,18 @@ RootCredentials load_or_create_root_credentials(const std::filesystem::path& dri
     made.source = RootCredentials::Source::generated;
     runtime::write_file_durably(file, made.access_key + "\n" + made.secret_key + "\n", 0600);
     return made;
+}
+
+void announce_generated_root_credentials(const RootCredentials& root, const std::filesystem::path& file,
+                                         log::Logger& log, int terminal_fd) {
+    bool shown = false;
+    if (isatty(terminal_fd) == 1) {
+        shown = write_all(terminal_fd, "\nshoald: root credentials generated for this node, shown only now (kept in " +
+                                           file.string() + ", mode 0600):\n  access key: " + root.access_key +
+                                           "\n  secret key: " + root.secret_key + "\n\n");
+    }
+    log.warn("generated root credentials: the secret is kept in the file only",
+             {{"file", file.string()}, {"shown_on_terminal", shown}});
 }
 
 }  // namespace shoal::firmware

@@ -4,13 +4,15 @@
 // files that hold them (for container and systemd secrets). With none set, the
 // pair stored in "<first drive>/.shoal-root-credentials" (mode 0600) is used,
 // and on the very first start that file is created with a random pair, which
-// the caller prints once.
+// the caller announces once (announce_generated_root_credentials).
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+
+#include "core/log/logger.hpp"
 
 namespace shoal::firmware {
 
@@ -32,6 +34,13 @@ std::optional<RootCredentials> read_stored_root_credentials(const std::filesyste
 // Reads the stored pair under `drive`, creating it if absent. Throws
 // std::runtime_error naming the file on failure.
 RootCredentials load_or_create_root_credentials(const std::filesystem::path& drive);
+
+// Tells the operator where a freshly generated pair is. The secret never
+// goes to the log (journald and log shippers keep it): it is written once to
+// `terminal_fd` when that is a terminal, and the log line names only the
+// 0600 file that holds it.
+void announce_generated_root_credentials(const RootCredentials& root, const std::filesystem::path& file,
+                                         log::Logger& log, int terminal_fd);
 
 inline constexpr const char* kRootCredentialsFile = ".shoal-root-credentials";
 // Beside the metadata: the key that seals access keys' secrets (secret_box.hpp).

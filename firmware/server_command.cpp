@@ -1,6 +1,7 @@
 #include "firmware/server_command.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -139,11 +140,9 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
         if (!root) {
             root = load_or_create_root_credentials(drives.front().path());
             if (root->source == RootCredentials::Source::generated) {
-                // Printed this once: afterwards it is only in the 0600 file.
-                log.warn("generated root credentials (stored in the first drive, shown only now)",
-                         {{"access_key", root->access_key},
-                          {"secret_key", root->secret_key},
-                          {"file", (drives.front().path() / kRootCredentialsFile).string()}});
+                // Shown once, on the terminal only: afterwards it is only in the 0600 file.
+                announce_generated_root_credentials(*root, drives.front().path() / kRootCredentialsFile, log,
+                                                    STDOUT_FILENO);
             }
         }
         meta_dir = config.metadata_dir.empty() ? drives.front().path() / "meta" : config.metadata_dir;
@@ -260,7 +259,7 @@ int run_server(const Config& config, std::optional<RootCredentials> root, log::L
     api::Router router(s3_api);
     http::Server server(
         loops, options, log, [&router](http::Exchange& exchange) { return router.handle(exchange); },
-        s3::transport_error);
+        [&s3_api](int status, std::string_view reason) { return s3_api.transport_error(status, reason); });
 
     asio::ip::tcp::endpoint bound;
     try {

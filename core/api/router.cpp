@@ -7,15 +7,15 @@ namespace {
 
 // GET/HEAD /health/live: the process is up and serving HTTP (MinIO's convention,
 // which load balancers and orchestrators already probe).
-http::Response health_live(const http::Request& request) {
-    if (request.method != "GET" && request.method != "HEAD") {
-        http::Response response = s3::error_response(405, "MethodNotAllowed",
-                                                      "the health endpoint accepts GET and HEAD", request.path());
-        response.set("Allow", "GET, HEAD");
-        return response;
-    }
+http::Response health_live(const http::Request& request, const std::string& request_id) {
     http::Response response;
+    if (request.method != "GET" && request.method != "HEAD") {
+        response = s3::error_response(405, "MethodNotAllowed", "the health endpoint accepts GET and HEAD",
+                                      request.path(), request_id);
+        response.set("Allow", "GET, HEAD");
+    }
     response.set("Cache-Control", "no-store");
+    response.set("x-amz-request-id", request_id);  // as every answer
     return response;
 }
 
@@ -23,7 +23,7 @@ http::Response health_live(const http::Request& request) {
 
 asio::awaitable<void> Router::handle(http::Exchange& exchange) {
     if (exchange.request().path() == "/health/live") {
-        co_await exchange.respond(health_live(exchange.request()));
+        co_await exchange.respond(health_live(exchange.request(), s3_.next_request_id()));
         co_return;
     }
     co_await s3_.handle(exchange);

@@ -28,11 +28,13 @@ Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<Server::Sta
       loop_index_(loop_index) {}
 
 Connection::~Connection() {
+    state_->waiting.leave(ticket_);
     state_->connections[loop_index_].erase(this);
     state_->open_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void Connection::start(std::shared_ptr<Connection> self) {
+    self->state_->waiting.enter(self->ticket_, self);  // a candidate for eviction from now on
     auto loop = self->socket_.get_executor();
     asio::post(loop, [self = std::move(self)]() mutable {
         self->state_->connections[self->loop_index_].insert(self.get());
@@ -48,6 +50,14 @@ void Connection::start(std::shared_ptr<Connection> self) {
 void Connection::drain() {
     draining_ = true;
     if (idle_) close();
+}
+
+void Connection::evict(std::shared_ptr<Connection> self) {
+    auto loop = self->socket_.get_executor();
+    asio::post(loop, [self = std::move(self)] {
+        self->evicted_ = true;
+        if (self->socket_.is_open()) self->close();
+    });
 }
 
 void Connection::close() {
@@ -112,6 +122,7 @@ asio::awaitable<bool> Connection::choose_stream() {
         failure = e.what();
     }
     if (failure.empty()) co_return true;
+    if (evicted_) co_return false;  // counted by the acceptor, not logged one by one
     if (!socket_.is_open() && deadline_ <= Clock::now()) failure = "no complete handshake within header_timeout";
     // A failed handshake is the client's business (a scanner, a wrong CA, an
     // old client): logged for the operator, harmless to other connections.
@@ -147,19 +158,23 @@ asio::awaitable<bool> Connection::exchange(const Request& request, std::string& 
         state_->log.debug("http connection lost", {{"path", request.path()}, {"error", e.what()}});
         co_return false;
     } catch (const std::exception& e) {
-        state_->log.error("http handler failed",
-                          {{"method", request.method}, {"path", request.path()}, {"error", e.what()}});
-        failure.emplace(500, "internal error");
+        // The detail is for the log: the error renderer logs it under the
+        // answer's request id and tells the client less.
+        failure.emplace(500, "http handler failed: " + request.method + " " + std::string(request.path()) + ": " +
+                                 e.what());
     }
     if (failure) {
         state_->log.debug("http request failed", {{"path", request.path()},
                                                   {"status", failure->first}, {"reason", failure->second}});
-        if (!exchange.response_started()) co_await send_error(failure->first, failure->second);
+        if (!exchange.response_started()) {
+            co_await send_error(failure->first, failure->second);
+        } else if (failure->first >= 500) {
+            state_->log.error("http handler failed after its response began", {{"error", failure->second}});
+        }
         co_return false;
     }
     if (!exchange.response_started()) {
-        state_->log.error("http handler sent no response", {{"method", request.method}, {"path", request.path()}});
-        co_await send_error(500, "internal error");
+        co_await send_error(500, "http handler sent no response: " + request.method + " " + std::string(request.path()));
         co_return false;
     }
     state_->log.debug("http request", {{"method", request.method},
@@ -184,6 +199,11 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
         while (true) {
             // Collect one request head.
             idle_ = buffer.empty();
+            // Waiting again after an answer: idle keep-alive, or a pipelined
+            // head under way (a new connection waits for_head from its start).
+            if (served_) {
+                state_->waiting.move(ticket_, idle_ ? EvictionQueue::Place::idle : EvictionQueue::Place::for_head);
+            }
             set_deadline(Clock::now() + (idle_ ? options.idle_timeout : options.header_timeout));
             std::size_t scanned = 0;
             std::size_t head_end;
@@ -237,6 +257,7 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                     // The whole head must now arrive within header_timeout (slow clients).
                     idle_ = false;
                     set_deadline(Clock::now() + options.header_timeout);
+                    if (served_) state_->waiting.move(ticket_, EvictionQueue::Place::for_head);
                 }
             }
             idle_ = false;
@@ -256,6 +277,13 @@ asio::awaitable<void> Connection::serve(std::shared_ptr<Connection> /*self*/) {
                 co_return;
             }
             buffer.erase(0, head_end);
+            // In flight from here: never evicted. Picked while the head
+            // arrived, it closes instead (the room is promised to another).
+            if (!state_->waiting.move(ticket_, EvictionQueue::Place::busy)) {
+                close();
+                co_return;
+            }
+            served_ = true;
             // The head is in: no client to wait for until the handler reads the
             // body or writes (each sets its own deadline). A handler's long work
             // (a DELETE of 10,000 parts) must not run into header_timeout.

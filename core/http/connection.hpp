@@ -13,6 +13,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "core/http/byte_stream.hpp"
+#include "core/http/eviction_queue.hpp"
 #include "core/http/server.hpp"
 
 namespace shoal::http {
@@ -35,6 +36,10 @@ public:
 
     // On the connection's loop: close now if idle, else after the current response.
     void drain();
+
+    // Closes it on its loop (call from any thread): picked to make room at
+    // max_connections, it had no request in flight (EvictionQueue).
+    static void evict(std::shared_ptr<Connection> self);
 
 private:
     friend class Exchange;
@@ -67,7 +72,10 @@ private:
     Clock::time_point deadline_;
     std::shared_ptr<Server::State> state_;
     std::size_t loop_index_;
+    EvictionQueue::Ticket ticket_;  // where it stands for eviction at the connection limit
     bool idle_ = true;       // waiting for the first byte of a request
+    bool served_ = false;    // has answered a request (waiting again is keep-alive)
+    bool evicted_ = false;   // closed to make room: not worth a log line of its own
     bool draining_ = false;  // close after the current response
     bool refuse_plain_ = false;  // plain HTTP on a port that wants TLS: answer 400
 };

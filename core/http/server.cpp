@@ -33,6 +33,63 @@ void refuse(asio::ip::tcp::socket& socket, Server::State& state) {
     socket.close(ignored);
 }
 
+// At most one report of the connection limit per this interval, however hard a flood.
+constexpr std::chrono::seconds kLimitReportInterval{10};
+
+void report_limit(Server::State& state) {
+    Server::State::AtLimit& counts = state.at_limit;
+    state.log.warn("http connection limit reached: connections evicted or refused",
+                   {{"max_connections", state.options.max_connections},
+                    {"evicted_before_a_request", counts.evicted_for_head},
+                    {"evicted_idle", counts.evicted_idle},
+                    {"refused_all_busy", counts.refused}});
+    counts = {};
+}
+
+// Reports what was counted since the last report, once per interval, until
+// an interval passes with nothing to report.
+asio::awaitable<void> limit_reports(std::shared_ptr<Server::State> state) {
+    asio::steady_timer timer(state->acceptor.get_executor());
+    // Shutdown cancels the timer while this waits (a wait begun after the
+    // acceptor closed would keep loop 0 for a whole interval).
+    struct Published {
+        Server::State& state;
+        explicit Published(Server::State& s, asio::steady_timer& t) : state(s) { state.limit_report_timer = &t; }
+        ~Published() { state.limit_report_timer = nullptr; }  // also when the frame is destroyed unresumed
+    } published(*state, timer);
+    while (state->acceptor.is_open()) {
+        timer.expires_after(kLimitReportInterval);
+        asio::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        const Server::State::AtLimit& c = state->at_limit;
+        if (ec || c.evicted_for_head + c.evicted_idle + c.refused == 0) break;
+        report_limit(*state);
+    }
+    state->limit_report_due = false;
+}
+
+// Counts one connection evicted or refused: the first after a quiet
+// interval is logged at once, the next ones in a summary per interval.
+void count_at_limit(const std::shared_ptr<Server::State>& state, std::uint64_t Server::State::AtLimit::*what) {
+    state->at_limit.*what += 1;
+    if (state->limit_report_due) return;
+    report_limit(*state);
+    state->limit_report_due = true;
+    asio::co_spawn(state->acceptor.get_executor(), limit_reports(state), asio::detached);
+}
+
+// At max_connections: makes room for a newcomer by closing the connection
+// that has waited longest without a request (EvictionQueue). Returns false
+// when every connection has a request in flight.
+bool evict_one(const std::shared_ptr<Server::State>& state) {
+    std::optional<EvictionQueue::Victim> victim = state->waiting.pick();
+    if (!victim) return false;
+    if (victim->connection) Connection::evict(std::move(victim->connection));
+    count_at_limit(state, victim->was == EvictionQueue::Place::idle ? &Server::State::AtLimit::evicted_idle
+                                                                   : &Server::State::AtLimit::evicted_for_head);
+    return true;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
     while (state->acceptor.is_open()) {
         const std::size_t index = state->loops.next_index();
@@ -47,9 +104,11 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Server::State> state) {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
-        if (state->open_connections.load(std::memory_order_relaxed) >= state->options.max_connections) {
-            state->log.warn("http connection refused: limit reached",
-                            {{"max_connections", state->options.max_connections}});
+        // (An evicted connection still counts until its loop has closed it;
+        // it was replaced already, so a newcomer meanwhile evicts another.)
+        if (state->open_connections.load(std::memory_order_relaxed) >= state->options.max_connections &&
+            !evict_one(state)) {
+            count_at_limit(state, &Server::State::AtLimit::refused);
             refuse(socket, *state);
             continue;
         }
@@ -89,6 +148,7 @@ void Server::shutdown() {
     asio::post(loops_.loop(0), [state = state_] {
         asio::error_code ignored;
         state->acceptor.close(ignored);
+        if (state->limit_report_timer != nullptr) state->limit_report_timer->cancel();  // would hold loop 0 10 s
     });
     for (std::size_t i = 0; i < loops_.size(); ++i) {
         asio::post(loops_.loop(i), [state = state_, i] {

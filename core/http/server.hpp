@@ -40,7 +40,10 @@ namespace shoal::http {
 using Handler = std::function<asio::awaitable<void>(Exchange&)>;
 
 // Builds the response for a request the server rejects itself (status 400,
-// 408, 414, 431, 500, 501, 503 or 505), e.g. a malformed head or body.
+// 408, 414, 431, 500, 501, 503 or 505), e.g. a malformed head or body. A 4xx
+// reason explains the client's mistake; a 500 reason is internal detail
+// (what failed) that the renderer logs rather than sends; 503 is overload.
+// Called on any loop's thread, and on loop 0 for connections over the limit.
 using ErrorRenderer = std::function<Response(int status, std::string_view reason)>;
 
 // Wraps an accepted socket in TLS (on the connection's loop, before the
@@ -53,6 +56,8 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds body_timeout{60'000};  // a request body must progress within this
     std::chrono::milliseconds send_timeout{60'000};  // a response write must progress within this
+    // At the limit a newcomer replaces the connection that has waited longest
+    // without a request (eviction_queue.hpp); 503 only when all are busy.
     std::size_t max_connections = 1024;
     int listen_backlog = 512;
     TlsStreamFactory tls;    // empty: no TLS, every connection is plain HTTP

@@ -1,7 +1,9 @@
 #include "core/meta/lmdb.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 
 namespace shoal::meta {
 
@@ -41,6 +43,37 @@ Env::Env(const std::string& path, std::uint64_t map_size, unsigned max_dbs, std:
 
 Env::~Env() {
     if (env_ != nullptr) mdb_env_close(env_);
+}
+
+ReaderStats Env::readers() const {
+    // mdb_reader_list() formats a line per slot in use: "pid thread txnid",
+    // the txnid "-" for a slot no transaction holds (none, with MDB_NOTLS).
+    struct Seen {
+        std::uint64_t open = 0;
+        std::uint64_t oldest = UINT64_MAX;
+    } seen;
+    mdb_reader_list(
+        env_,
+        [](const char* line, void* context) -> int {
+            auto& s = *static_cast<Seen*>(context);
+            int pid = 0;
+            unsigned long long txnid = 0;
+            char thread[32];
+            if (std::sscanf(line, "%d %31s %llu", &pid, thread, &txnid) == 3) {
+                ++s.open;
+                s.oldest = std::min<std::uint64_t>(s.oldest, txnid);
+            }
+            return 0;
+        },
+        &seen);
+    ReaderStats stats;
+    stats.open = seen.open;
+    if (seen.open > 0) {
+        MDB_envinfo info{};
+        mdb_env_info(env_, &info);
+        stats.oldest_behind = info.me_last_txnid > seen.oldest ? info.me_last_txnid - seen.oldest : 0;
+    }
+    return stats;
 }
 
 Txn::Txn(const Env& env, Mode mode) : writable_(mode == read_write) {

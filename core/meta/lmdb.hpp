@@ -49,6 +49,14 @@ struct MapUsage {
     std::uint64_t last_committed_pages = 0;  // pages up to the highest one the last commit used (file size)
 };
 
+// The read transactions (snapshots) open on an environment. Each holds one
+// of its 512 reader slots, and keeps every page it sees from being reused:
+// an old one makes each commit take new pages, and the map grows.
+struct ReaderStats {
+    std::uint64_t open = 0;
+    std::uint64_t oldest_behind = 0;  // commits made since the oldest open one began (0: none open)
+};
+
 [[noreturn]] void throw_lmdb(const char* operation, int rc);
 
 inline MDB_val to_val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -70,6 +78,7 @@ public:
 
     MDB_env* get() const { return env_; }
     std::uint64_t map_size() const { return map_size_; }
+    ReaderStats readers() const;  // reads LMDB's reader table: no transaction needed
 
 private:
     MDB_env* env_ = nullptr;

@@ -97,6 +97,10 @@ public:
     // upload: capacity.hpp).
     MapUsage usage() const;
 
+    // The snapshots open now (for the admin API and tests: a snapshot held
+    // while a client reads slowly would show here).
+    ReaderStats readers() const { return env_->readers(); }
+
 private:
     struct Pending {
         Mutation mutation;

@@ -3,8 +3,9 @@
 // have (S3 bucket names have no underscore).
 //
 //   GET  /_shoal/drives                 the drives and their write scores (why
-//                                       new chunks go where they go), the scrub
-//                                       and every rebuild with its progress
+//                                       new chunks go where they go), the metadata
+//                                       map's usage, the scrub and every rebuild
+//                                       with its progress
 //   POST /_shoal/drives/<id>?rebuild    declares drive <id> lost: restores the
 //                                       pieces it held on the other drives
 //   POST /_shoal/drives?attach=PATH     attaches the directory PATH as a new drive
@@ -13,6 +14,8 @@
 //   PUT  /_shoal/buckets/<name>?public-read=true|false
 //                                       allows (or stops) anonymous GET and HEAD
 //                                       of the bucket's objects
+//   GET  /_shoal/errors[?request-id=ID] the recent internal failures (5xx) with
+//                                       the detail their clients were not told
 //   .../_shoal/keys...                  access keys (key_admin_ops.cpp)
 //
 // (docs/data-protection.md, docs/security.md and docs/operations.md describe them.)
@@ -22,6 +25,7 @@
 #include "core/engine/drive_attach.hpp"
 #include "core/engine/maintenance.hpp"
 #include "core/ec/storage_policy.hpp"
+#include "core/meta/capacity.hpp"
 #include "core/meta/records.hpp"
 #include "core/s3/call.hpp"
 #include "core/s3/error.hpp"
@@ -34,7 +38,8 @@ constexpr std::string_view kUsage =
     "unknown administration request: GET /_shoal/drives, POST /_shoal/drives/<id>?rebuild, "
     "POST /_shoal/drives?attach=<path>, "
     "GET /_shoal/buckets/<name>, PUT /_shoal/buckets/<name>?policy=<policy>, "
-    "PUT /_shoal/buckets/<name>?public-read=true|false and /_shoal/keys... are the ones there are";
+    "PUT /_shoal/buckets/<name>?public-read=true|false, GET /_shoal/errors[?request-id=<id>] and "
+    "/_shoal/keys... are the ones there are";
 
 void repair_stats(XmlWriter& xml, const engine::RepairStats& s) {
     xml.element("Versions", s.versions)
@@ -83,6 +88,19 @@ asio::awaitable<void> list_drives(Call& call) {
             .element("Why", d.why)
             .close();
     }
+    // The metadata map: what the database occupies, and how far its file
+    // reaches (pages freed but still pinned by old readers count there).
+    const meta::Store& metadata = call.services.objects.meta();
+    const meta::MapUsage usage = metadata.usage();
+    const meta::ReaderStats readers = metadata.readers();
+    xml.open("Metadata")
+        .element("MapBytes", metadata.map_size())
+        .element("AdmissionLimitBytes", meta::admission_limit_bytes(metadata.map_size()))
+        .element("UsedBytes", usage.used_pages * usage.page_size)
+        .element("FileBytes", usage.last_committed_pages * usage.page_size)
+        .element("Readers", readers.open)
+        .element("OldestReaderCommitsBehind", readers.oldest_behind)
+        .close();
     if (const engine::Maintenance* maintenance = call.services.maintenance) {
         const engine::ScrubStatus scrub = maintenance->scrub_status();
         xml.boolean("Repair", maintenance->options().enabled);
@@ -152,6 +170,28 @@ asio::awaitable<void> attach(Call& call, const std::string& path) {
     co_await call.respond_xml(200, xml.finish());
 }
 
+// The last internal failures, newest first (or the one of ?request-id=):
+// what their clients were answered, and the detail (internal_failures.hpp).
+asio::awaitable<void> internal_errors(Call& call) {
+    const std::string* wanted = call.target.param("request-id");
+    XmlWriter xml("InternalErrors", false);
+    if (const InternalFailures* failures = call.services.failures) {
+        for (const InternalFailures::Failure& f : failures->recent()) {
+            if (wanted != nullptr && f.request_id != *wanted) continue;
+            xml.open("Error")
+                .element("RequestId", f.request_id)
+                .element("Time", iso8601_ms(f.time_ms))
+                .element("Status", static_cast<std::uint64_t>(f.status))
+                .element("Code", f.code)
+                .element("Method", f.method)
+                .element("Path", f.path)
+                .element("Detail", f.detail)
+                .close();
+        }
+    }
+    co_await call.respond_xml(200, xml.finish());
+}
+
 asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
     const auto no_such_bucket = [&] {
         return S3Error(404, "NoSuchBucket", "The specified bucket does not exist: " + bucket);
@@ -182,8 +222,8 @@ asio::awaitable<void> bucket_policy(Call& call, const std::string& bucket) {
             co_await call.services.objects.set_bucket_policy(bucket, policy);
         }
     }
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    const auto record = snapshot.catalog().bucket(bucket);
+    // (Read before the answer, without a snapshot held while it is sent.)
+    const auto record = call.services.objects.meta().snapshot().catalog().bucket(bucket);
     if (!record) throw no_such_bucket();  // deleted meanwhile
     XmlWriter xml("Bucket", false);
     xml.element("Name", record->name)
@@ -208,6 +248,7 @@ asio::awaitable<void> admin(Call& call) {
     if (key.starts_with(kDrives) && method == "POST" && call.target.has("rebuild")) {
         co_return co_await rebuild_drive(call, std::string_view(key).substr(kDrives.size()));
     }
+    if (key == "errors" && method == "GET") co_return co_await internal_errors(call);
     if (key == "keys" || key.starts_with("keys/")) co_return co_await admin_keys(call);
     constexpr std::string_view kBuckets = "buckets/";
     if (key.starts_with(kBuckets) && key.size() > kBuckets.size() && (method == "GET" || method == "PUT")) {

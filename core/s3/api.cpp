@@ -21,6 +21,14 @@ std::vector<http::Header> Call::base_headers() const {
     return {http::Header{"x-amz-request-id", request_id}, http::Header{"x-amz-id-2", request_id}};
 }
 
+http::Response Call::error_answer(const S3Error& error) const {
+    http::Response response =
+        error_response(error.status(), error.code(), error.what(), request().path(), request_id);
+    for (http::Header& h : base_headers()) response.headers.push_back(std::move(h));
+    if (request().method == "HEAD") response.body.clear();  // HEAD errors carry no body
+    return response;
+}
+
 asio::awaitable<void> Call::respond_xml(int status, std::string body, std::vector<http::Header> extra) {
     http::Response response;
     response.status = status;
@@ -70,7 +78,7 @@ asio::awaitable<std::string> read_small_body(Call& call, std::size_t limit) {
 Api::Api(engine::ObjectStore& objects, ApiOptions options, access::KeyRing& keys, log::Logger& log,
          engine::Maintenance* maintenance)
     : options_(std::move(options)),
-      services_{objects, options_, log, keys, maintenance},
+      services_{objects, options_, log, keys, maintenance, &failures_},
       id_base_(std::random_device{}()) {}
 
 // Checks the request's signature, if it has one: unsigned requests go on as
@@ -117,11 +125,27 @@ asio::awaitable<void> Api::handle(http::Exchange& exchange) {
     const std::optional<S3Error> failure = failure_of(error, call);
     if (!failure) std::rethrow_exception(error);
     if (exchange.response_started()) throw http::ConnectionLost("S3 error after the response began: " + failure->code());
-    http::Response response = error_response(failure->status(), failure->code(), failure->what(),
-                                             exchange.request().path());
-    for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
-    if (exchange.request().method == "HEAD") response.body.clear();  // HEAD errors carry no body
+    const http::Response response = call.error_answer(*failure);
     co_await exchange.respond(response);
+}
+
+http::Response Api::transport_error(int status, std::string_view reason) {
+    const std::string request_id = next_request_id();
+    if (!is_internal_failure(status)) return s3::transport_error(status, reason, request_id);
+    const std::string_view code = transport_error_code(status);
+    if (status == 503) {
+        // Overload, counted and logged at a bounded rate by the HTTP server.
+        services_.log.debug("connection refused at the limit", {{"request_id", request_id}, {"reason", reason}});
+    } else {
+        services_.log.error("request failed", {{"request_id", request_id}, {"status", status}, {"error", reason}});
+        failures_.record({.request_id = request_id,
+                          .status = status,
+                          .code = std::string(code),
+                          .method = {},  // refused before a request was read
+                          .path = {},
+                          .detail = std::string(reason)});
+    }
+    return s3::transport_error(status, generic_message(status, code), request_id);
 }
 
 asio::awaitable<void> Api::dispatch(Call& call, Operation op) {

@@ -28,9 +28,9 @@ meta::BucketRecord existing_bucket(Call& call) {
     return checked_bucket(call, snapshot.catalog());  // the bucket access was checked against
 }
 
-}  // namespace
-
-asio::awaitable<void> list_buckets(Call& call) {
+// The ListBuckets document, read in a snapshot that ends before the answer
+// is sent (a slow reader must not pin LMDB's pages: list_ops.cpp).
+std::string buckets_document(const Call& call) {
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     XmlWriter xml("ListAllMyBucketsResult");
     xml.open("Owner").element("ID", call.services.options.owner_id).element("DisplayName", call.services.options.owner_id).close();
@@ -42,7 +42,14 @@ asio::awaitable<void> list_buckets(Call& call) {
         xml.open("Bucket").element("Name", b.name).element("CreationDate", iso8601_ms(b.created_ms)).close();
     }
     xml.close();
-    co_await call.respond_xml(200, xml.finish());
+    return xml.finish();
+}
+
+}  // namespace
+
+asio::awaitable<void> list_buckets(Call& call) {
+    std::string document = buckets_document(call);
+    co_await call.respond_xml(200, std::move(document));
 }
 
 asio::awaitable<void> create_bucket(Call& call) {

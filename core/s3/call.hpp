@@ -15,6 +15,8 @@
 #include "core/engine/object_store.hpp"
 #include "core/http/exchange.hpp"
 #include "core/log/logger.hpp"
+#include "core/s3/error.hpp"
+#include "core/s3/internal_failures.hpp"
 #include "core/s3/target.hpp"
 
 namespace shoal::engine {
@@ -42,6 +44,7 @@ struct Services {
     log::Logger& log;
     access::KeyRing& keys;  // root and the access keys, with their grants
     engine::Maintenance* maintenance = nullptr;  // scrub and rebuild status, for the admin endpoints
+    InternalFailures* failures = nullptr;        // recent 5xx details, for root (failure.hpp)
 };
 
 // What check_access resolved and decided (access_check.hpp), for the
@@ -69,6 +72,11 @@ struct Call {
 
     // Headers every S3 response carries.
     std::vector<http::Header> base_headers() const;
+
+    // The whole answer for `error` (an S3Error as failure_of() makes it): its
+    // XML document naming the resource and the request id, the base headers;
+    // no body for HEAD.
+    http::Response error_answer(const S3Error& error) const;
 
     asio::awaitable<void> respond_xml(int status, std::string body, std::vector<http::Header> extra = {});
     asio::awaitable<void> respond_empty(int status, std::vector<http::Header> extra = {});

@@ -12,10 +12,14 @@
 
 namespace shoal::s3 {
 
-// The S3 error for `error`, logged as the kind of failure deserves (internal
-// errors at error level, a full metadata store as a warning). nullopt for
-// exceptions that are not an answer to give (a lost connection, a bug): the
-// caller rethrows those.
+// The S3 error to answer `error` with. An internal failure (5xx but 501) is
+// logged with the request id, method, path and the detail (at error level; a
+// full metadata store or unavailable drives as a warning), kept for root
+// (Services::failures), and answered with its code and a generic message
+// only: clients, anonymous ones included, learn no path, drive id or system
+// error. 4xx errors keep the message that explains the client's mistake.
+// nullopt for exceptions that are not an answer to give (a lost connection,
+// a body the HTTP layer answers): the caller rethrows those.
 std::optional<S3Error> failure_of(std::exception_ptr error, const Call& call);
 
 }  // namespace shoal::s3

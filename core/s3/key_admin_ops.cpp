@@ -72,20 +72,26 @@ std::map<std::uint64_t, std::string> bucket_names(const meta::Catalog& catalog) 
     return names;
 }
 
+// (The documents are built in snapshots that end before the answer is sent:
+// a slow reader must not pin LMDB's pages, list_ops.cpp.)
 asio::awaitable<void> respond_key(Call& call, const meta::KeyRecord& key, const std::string* secret, int status) {
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     XmlWriter xml("AccessKey", false);
-    write_key(xml, key, bucket_names(snapshot.catalog()), call.services.keys);
+    write_key(xml, key, bucket_names(call.services.objects.meta().snapshot().catalog()), call.services.keys);
     if (secret != nullptr) xml.element("SecretAccessKey", *secret);
     co_await call.respond_xml(status, xml.finish());
 }
 
-asio::awaitable<void> list_keys(Call& call) {
+std::string keys_document(const Call& call) {
     const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
     const auto names = bucket_names(snapshot.catalog());
     XmlWriter xml("AccessKeys", false);
     for (const meta::KeyRecord& key : snapshot.catalog().keys()) write_key(xml, key, names, call.services.keys);
-    co_await call.respond_xml(200, xml.finish());
+    return xml.finish();
+}
+
+asio::awaitable<void> list_keys(Call& call) {
+    std::string document = keys_document(call);
+    co_await call.respond_xml(200, std::move(document));
 }
 
 asio::awaitable<void> create_key(Call& call) {

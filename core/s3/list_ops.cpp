@@ -1,4 +1,10 @@
 // Listing operations: ListObjects (v1), ListObjectsV2, ListObjectVersions.
+//
+// Each page is read in one metadata snapshot and written out as a whole
+// document before the answer is sent: the snapshot (an LMDB read transaction)
+// ends first. A client reading its answer slowly must hold no reader slot
+// (LMDB has 512) and pin no old pages, which would make the map grow until
+// writes fail for everyone.
 #include <charconv>
 
 #include "core/hash/encoding.hpp"
@@ -50,9 +56,8 @@ void owner(XmlWriter& xml, const Call& call) {
         .close();
 }
 
-}  // namespace
-
-asio::awaitable<void> list_objects(Call& call, bool v2) {
+// The ListObjects (v1) or ListObjectsV2 document.
+std::string objects_document(const Call& call, bool v2) {
     const Encoder encode = encoder_for(call);
     meta::ListQuery query;
     query.prefix = param_or_empty(call, "prefix");
@@ -109,10 +114,11 @@ asio::awaitable<void> list_objects(Call& call, bool v2) {
         xml.close();
     }
     for (const std::string& p : page.common_prefixes) xml.open("CommonPrefixes").element("Prefix", encode(p)).close();
-    co_await call.respond_xml(200, xml.finish());
+    return xml.finish();
 }
 
-asio::awaitable<void> list_object_versions(Call& call) {
+// The ListObjectVersions document.
+std::string versions_document(const Call& call) {
     const Encoder encode = encoder_for(call);
     meta::VersionsQuery query;
     query.prefix = param_or_empty(call, "prefix");
@@ -157,7 +163,19 @@ asio::awaitable<void> list_object_versions(Call& call) {
         xml.close();
     }
     for (const std::string& p : page.common_prefixes) xml.open("CommonPrefixes").element("Prefix", encode(p)).close();
-    co_await call.respond_xml(200, xml.finish());
+    return xml.finish();
+}
+
+}  // namespace
+
+asio::awaitable<void> list_objects(Call& call, bool v2) {
+    std::string document = objects_document(call, v2);  // its snapshot has ended
+    co_await call.respond_xml(200, std::move(document));
+}
+
+asio::awaitable<void> list_object_versions(Call& call) {
+    std::string document = versions_document(call);  // its snapshot has ended
+    co_await call.respond_xml(200, std::move(document));
 }
 
 }  // namespace shoal::s3

@@ -70,6 +70,88 @@ bool upload_in_progress(const Call& call, const meta::Catalog& catalog, const me
     }
 }
 
+// The ListParts document, read in a snapshot that ends before the answer
+// is sent (a slow reader must not pin LMDB's pages: list_ops.cpp).
+std::string parts_document(const Call& call) {
+    const std::string upload_id = upload_id_of(call);
+    std::uint32_t marker = 0;
+    if (const std::string* text = call.target.param("part-number-marker")) {
+        const auto n = parse_number(*text);
+        if (!n || *n > kMaxParts) throw invalid_argument("Invalid part-number-marker");
+        marker = static_cast<std::uint32_t>(*n);
+    }
+    std::size_t max_parts = 1000;
+    if (const std::string* text = call.target.param("max-parts")) {
+        const auto n = parse_number(*text);
+        if (!n) throw invalid_argument("Provided max-parts not an integer or within integer range");
+        max_parts = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
+    }
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    const meta::UploadRecord upload =
+        snapshot.catalog().upload_or_refuse(checked_bucket(call, snapshot.catalog()), call.target.key, upload_id);
+    const meta::PartsPage page = snapshot.catalog().parts(upload_id, marker, max_parts);
+
+    XmlWriter xml("ListPartsResult");
+    xml.element("Bucket", call.target.bucket).element("Key", call.target.key).element("UploadId", upload_id);
+    owner(xml, call, "Initiator");
+    owner(xml, call, "Owner");
+    xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
+        .element("PartNumberMarker", static_cast<std::uint64_t>(marker))
+        .element("NextPartNumberMarker", static_cast<std::uint64_t>(page.next_marker))
+        .element("MaxParts", static_cast<std::uint64_t>(max_parts))
+        .boolean("IsTruncated", page.truncated);
+    if (!upload.checksum_algorithm.empty()) xml.element("ChecksumAlgorithm", upload.checksum_algorithm);
+    for (const meta::PartRecord& part : page.parts) {
+        xml.open("Part")
+            .element("PartNumber", static_cast<std::uint64_t>(part.number))
+            .element("LastModified", iso8601_ms(part.modified_ms))
+            .element("ETag", "\"" + part.etag + "\"")
+            .element("Size", part.size);
+        if (!part.checksum.empty() && !upload.checksum_algorithm.empty()) {
+            xml.element("Checksum" + upload.checksum_algorithm, part.checksum);
+        }
+        xml.close();
+    }
+    return xml.finish();
+}
+
+// The ListMultipartUploads document, likewise.
+std::string uploads_document(const Call& call) {
+    meta::UploadsQuery query;
+    if (const std::string* v = call.target.param("prefix")) query.prefix = *v;
+    if (const std::string* v = call.target.param("delimiter")) query.delimiter = *v;
+    if (const std::string* v = call.target.param("key-marker")) query.key_marker = *v;
+    if (const std::string* v = call.target.param("upload-id-marker")) query.upload_id_marker = *v;
+    if (const std::string* text = call.target.param("max-uploads")) {
+        const auto n = parse_number(*text);
+        if (!n) throw invalid_argument("Provided max-uploads not an integer or within integer range");
+        query.max_uploads = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
+    }
+    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
+    const meta::BucketRecord bucket = checked_bucket(call, snapshot.catalog());
+    const meta::UploadsPage page = snapshot.catalog().list_uploads(bucket, query);
+
+    XmlWriter xml("ListMultipartUploadsResult");
+    xml.element("Bucket", bucket.name)
+        .element("KeyMarker", query.key_marker)
+        .element("UploadIdMarker", query.upload_id_marker)
+        .element("NextKeyMarker", page.next_key_marker)
+        .element("NextUploadIdMarker", page.next_upload_id_marker)
+        .element("Prefix", query.prefix);
+    if (!query.delimiter.empty()) xml.element("Delimiter", query.delimiter);
+    xml.element("MaxUploads", static_cast<std::uint64_t>(query.max_uploads)).boolean("IsTruncated", page.truncated);
+    for (const meta::UploadRecord& upload : page.uploads) {
+        xml.open("Upload").element("Key", upload.key).element("UploadId", upload.upload_id);
+        owner(xml, call, "Initiator");
+        owner(xml, call, "Owner");
+        xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
+            .element("Initiated", iso8601_ms(upload.initiated_ms))
+            .close();
+    }
+    for (const std::string& p : page.common_prefixes) xml.open("CommonPrefixes").element("Prefix", p).close();
+    return xml.finish();
+}
+
 }  // namespace
 
 std::uint32_t part_number_of(const std::string* text) {
@@ -194,82 +276,13 @@ asio::awaitable<void> abort_multipart_upload(Call& call) {
 }
 
 asio::awaitable<void> list_parts(Call& call) {
-    const std::string upload_id = upload_id_of(call);
-    std::uint32_t marker = 0;
-    if (const std::string* text = call.target.param("part-number-marker")) {
-        const auto n = parse_number(*text);
-        if (!n || *n > kMaxParts) throw invalid_argument("Invalid part-number-marker");
-        marker = static_cast<std::uint32_t>(*n);
-    }
-    std::size_t max_parts = 1000;
-    if (const std::string* text = call.target.param("max-parts")) {
-        const auto n = parse_number(*text);
-        if (!n) throw invalid_argument("Provided max-parts not an integer or within integer range");
-        max_parts = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
-    }
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    const meta::UploadRecord upload =
-        snapshot.catalog().upload_or_refuse(checked_bucket(call, snapshot.catalog()), call.target.key, upload_id);
-    const meta::PartsPage page = snapshot.catalog().parts(upload_id, marker, max_parts);
-
-    XmlWriter xml("ListPartsResult");
-    xml.element("Bucket", call.target.bucket).element("Key", call.target.key).element("UploadId", upload_id);
-    owner(xml, call, "Initiator");
-    owner(xml, call, "Owner");
-    xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
-        .element("PartNumberMarker", static_cast<std::uint64_t>(marker))
-        .element("NextPartNumberMarker", static_cast<std::uint64_t>(page.next_marker))
-        .element("MaxParts", static_cast<std::uint64_t>(max_parts))
-        .boolean("IsTruncated", page.truncated);
-    if (!upload.checksum_algorithm.empty()) xml.element("ChecksumAlgorithm", upload.checksum_algorithm);
-    for (const meta::PartRecord& part : page.parts) {
-        xml.open("Part")
-            .element("PartNumber", static_cast<std::uint64_t>(part.number))
-            .element("LastModified", iso8601_ms(part.modified_ms))
-            .element("ETag", "\"" + part.etag + "\"")
-            .element("Size", part.size);
-        if (!part.checksum.empty() && !upload.checksum_algorithm.empty()) {
-            xml.element("Checksum" + upload.checksum_algorithm, part.checksum);
-        }
-        xml.close();
-    }
-    co_await call.respond_xml(200, xml.finish());
+    std::string document = parts_document(call);
+    co_await call.respond_xml(200, std::move(document));
 }
 
 asio::awaitable<void> list_multipart_uploads(Call& call) {
-    meta::UploadsQuery query;
-    if (const std::string* v = call.target.param("prefix")) query.prefix = *v;
-    if (const std::string* v = call.target.param("delimiter")) query.delimiter = *v;
-    if (const std::string* v = call.target.param("key-marker")) query.key_marker = *v;
-    if (const std::string* v = call.target.param("upload-id-marker")) query.upload_id_marker = *v;
-    if (const std::string* text = call.target.param("max-uploads")) {
-        const auto n = parse_number(*text);
-        if (!n) throw invalid_argument("Provided max-uploads not an integer or within integer range");
-        query.max_uploads = static_cast<std::size_t>(std::min<std::uint64_t>(*n, 1000));
-    }
-    const meta::Snapshot snapshot = call.services.objects.meta().snapshot();
-    const meta::BucketRecord bucket = checked_bucket(call, snapshot.catalog());
-    const meta::UploadsPage page = snapshot.catalog().list_uploads(bucket, query);
-
-    XmlWriter xml("ListMultipartUploadsResult");
-    xml.element("Bucket", bucket.name)
-        .element("KeyMarker", query.key_marker)
-        .element("UploadIdMarker", query.upload_id_marker)
-        .element("NextKeyMarker", page.next_key_marker)
-        .element("NextUploadIdMarker", page.next_upload_id_marker)
-        .element("Prefix", query.prefix);
-    if (!query.delimiter.empty()) xml.element("Delimiter", query.delimiter);
-    xml.element("MaxUploads", static_cast<std::uint64_t>(query.max_uploads)).boolean("IsTruncated", page.truncated);
-    for (const meta::UploadRecord& upload : page.uploads) {
-        xml.open("Upload").element("Key", upload.key).element("UploadId", upload.upload_id);
-        owner(xml, call, "Initiator");
-        owner(xml, call, "Owner");
-        xml.element("StorageClass", upload.storage_class.empty() ? "STANDARD" : upload.storage_class)
-            .element("Initiated", iso8601_ms(upload.initiated_ms))
-            .close();
-    }
-    for (const std::string& p : page.common_prefixes) xml.open("CommonPrefixes").element("Prefix", p).close();
-    co_await call.respond_xml(200, xml.finish());
+    std::string document = uploads_document(call);
+    co_await call.respond_xml(200, std::move(document));
 }
 
 }  // namespace shoal::s3

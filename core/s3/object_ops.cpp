@@ -12,6 +12,7 @@
 #include "core/s3/delete_objects_request.hpp"
 #include "core/s3/error.hpp"
 #include "core/s3/errors.hpp"
+#include "core/s3/failure.hpp"
 #include "core/s3/names.hpp"
 #include "core/s3/range.hpp"
 #include "core/s3/tagging.hpp"
@@ -233,7 +234,11 @@ asio::awaitable<void> get_object(Call& call, bool head) {
                                      call.target.param("versionId"), call.access.bucket_id);
     const meta::ObjectVersion& v = located.version;
     const std::string version_header = version_header_value(located.bucket, v);
+    // The lease keeps chunks for the body only: answers without one (errors,
+    // 304, HEAD) end it first, so that a client slow to read them keeps no
+    // deleted chunk on disk.
     if (v.delete_marker) {
+        located.lease.end();
         // An anonymous reader of a public-read bucket learns nothing of
         // deleted objects: no marker, no version id, the answer a key that
         // never existed gets.
@@ -243,10 +248,8 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         const bool addressed = call.target.has("versionId");
         S3Error error = addressed ? S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
                                   : no_such_key(call.target.key);
-        http::Response response = error_response(error.status(), error.code(), error.what(), call.request().path());
-        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        http::Response response = call.error_answer(error);
         for (http::Header& h : headers) response.headers.push_back(std::move(h));
-        if (head) response.body.clear();
         co_await call.exchange.respond(response);
         co_return;
     }
@@ -258,6 +261,7 @@ asio::awaitable<void> get_object(Call& call, bool head) {
                                          http::Header{"Last-Modified", http_date_ms(v.modified_ms)}};
     if (!version_header.empty()) headers.push_back(http::Header{"x-amz-version-id", version_header});
     const PreconditionOutcome outcome = evaluate_preconditions(conditions, v.etag, v.modified_ms);
+    if (outcome != PreconditionOutcome::proceed) located.lease.end();
     if (outcome == PreconditionOutcome::failed) {
         throw S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
     }
@@ -282,11 +286,10 @@ asio::awaitable<void> get_object(Call& call, bool head) {
         }
     }
     if (unsatisfiable) {
-        http::Response response = error_response(416, "InvalidRange", "The requested range is not satisfiable",
-                                                 call.request().path());
-        for (http::Header& h : call.base_headers()) response.headers.push_back(std::move(h));
+        located.lease.end();
+        http::Response response =
+            call.error_answer(S3Error(416, "InvalidRange", "The requested range is not satisfiable"));
         response.set("Content-Range", "bytes */" + std::to_string(v.size));
-        if (head) response.body.clear();
         co_await call.exchange.respond(response);
         co_return;
     }
@@ -400,12 +403,11 @@ asio::awaitable<void> delete_objects(Call& call) {
             }
             outcome = co_await call.services.objects.remove(call.target.bucket, item.key, item.version_id,
                                                             commit_check(call));
-        } catch (const S3Error& e) {
-            failure = e;
-        } catch (const meta::MetaFull& e) {  // a delete marker, refused like in DeleteObject
-            failure = S3Error(507, "InsufficientStorage", e.what());
-        } catch (const std::exception& e) {
-            failure = S3Error(500, "InternalError", e.what());
+        } catch (const std::exception&) {
+            // As DeleteObject would answer (a full store refuses a delete
+            // marker); an internal failure is logged and told generically.
+            failure = failure_of(std::current_exception(), call);
+            if (!failure) throw;
         }
         if (failure) {
             xml.open("Error").element("Key", item.key);

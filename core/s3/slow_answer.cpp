@@ -79,9 +79,7 @@ asio::awaitable<void> answer_when_done(Call& call, std::vector<http::Header> ear
     if (error) {
         const std::optional<S3Error> failure = failure_of(error, call);
         if (!failure) std::rethrow_exception(error);
-        const http::Response response =
-            error_response(failure->status(), failure->code(), failure->what(), call.request().path());
-        tail = without_declaration(response.body);
+        tail = without_declaration(call.error_answer(*failure).body);
     } else {
         tail = without_declaration(answer->document);
     }

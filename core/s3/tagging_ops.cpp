@@ -51,8 +51,9 @@ asio::awaitable<void> set_tags(Call& call, TagSet tags, int status) {
 
 asio::awaitable<void> get_object_tagging(Call& call) {
     const std::optional<std::string> version_id = version_id_of(call);
-    const Located located = locate_version(call.services.objects, call.target.bucket, call.target.key,
-                                           version_id ? &*version_id : nullptr, call.access.bucket_id);
+    Located located = locate_version(call.services.objects, call.target.bucket, call.target.key,
+                                     version_id ? &*version_id : nullptr, call.access.bucket_id);
+    located.lease.end();  // no chunk is read: nothing to hold while a slow client reads the answer
     refuse_delete_marker(call)(located.version);
     std::vector<http::Header> headers;
     const std::string version = version_header_value(located.bucket, located.version);

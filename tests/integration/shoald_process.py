@@ -43,6 +43,36 @@ def s3_client(endpoint, access_key=ROOT_USER, secret_key=ROOT_PASSWORD, attempts
                         config=Config(s3=options, retries={"max_attempts": attempts}, **config))
 
 
+# What a client is told of an internal failure (core/s3/errors.cpp): never a
+# path, a drive or a system error. The detail is logged under the request id.
+GENERIC_MESSAGES = {
+    "InternalError": "We encountered an internal error. Please try again.",
+    "ServiceUnavailable": "Service is unable to handle request.",
+    "SlowDown": "Please reduce your request rate.",
+    "InsufficientStorage": "There is not enough storage on this node to complete the request.",
+}
+
+
+def failure_detail(daemon, error, timeout=10):
+    """(HTTP status, S3 code, detail) of a botocore ClientError answered by
+    `daemon`. For an internal failure (5xx but 501) the client's message must
+    be the generic one of its code (AssertionError otherwise), and the detail
+    is the log line carrying the answer's request id; for others it is the
+    message."""
+    response = error.response
+    status = response["ResponseMetadata"]["HTTPStatusCode"]
+    code = response["Error"]["Code"]
+    message = response["Error"].get("Message", "")
+    if status < 500 or status == 501:
+        return status, code, message
+    if message != GENERIC_MESSAGES.get(code):
+        raise AssertionError("a %d %s answer tells the client %r" % (status, code, message))
+    request_id = response["ResponseMetadata"].get("RequestId")
+    if not request_id:
+        raise AssertionError("a %d %s answer without a request id" % (status, code))
+    return status, code, daemon.wait_for_line(r"request_id=%s .*" % re.escape(request_id), timeout).group(0)
+
+
 def pattern(size, seed):
     """`size` bytes of a pattern that differs with `seed` (2 KiB repeats)."""
     import hashlib

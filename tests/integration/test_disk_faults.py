@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Disk faults under a running shoald (a full data drive is test_full_drive.py):
 
-  - the metadata directory fills up (a small tmpfs): PUTs fail with 507 naming
-    the directory and the cause, reads keep working, nothing acknowledged is
-    lost, and shoald restarts intact once space is freed;
+  - the metadata directory fills up (a small tmpfs): PUTs fail with 507 whose
+    log line names the directory and the cause, reads keep working, nothing
+    acknowledged is lost, and shoald restarts intact once space is freed;
   - a data drive is remounted read-only: writes go to the other drives or fail
-    with 503 naming the drive, reads keep working;
+    with 503 whose log line names the drive, reads keep working;
   - the metadata directory turns read-only, or a data drive or the metadata
-    directory returns EIO: errors name the directory, metadata is never
+    directory returns EIO: errors are logged naming the directory (clients
+    get a generic message and the request id), metadata is never
     corrupted, and once the fault is gone (and shoald restarted) every
     acknowledged object reads back. These use the LD_PRELOAD fault shim
     (tests/faults/fault_shim.c), built for host presets only.
@@ -19,8 +20,8 @@ import subprocess
 import time
 import unittest
 
-from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, chunk_owner, clean_env, main_with_workdir, pattern,
-                           pending_files_on, s3_client, stop_cleanly, wait_until)
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, chunk_owner, clean_env, failure_detail,
+                           main_with_workdir, pattern, pending_files_on, s3_client, stop_cleanly, wait_until)
 
 ARGS = None
 CHUNK = 64 << 10
@@ -32,9 +33,6 @@ def chunks_of(size):
     return 0 if size <= INLINE else (size + CHUNK - 1) // CHUNK
 
 
-def error_of(caught):
-    response = caught.exception.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"], response["Error"]["Message"]
 
 
 class FaultCase(unittest.TestCase):
@@ -108,13 +106,14 @@ class FaultCase(unittest.TestCase):
         self.acked[key] = body
 
     def try_put(self, key, size):
-        """PUTs; returns None if acknowledged, else (status, code, message)."""
+        """PUTs; returns None if acknowledged, else (status, code, detail):
+        the detail of an internal failure is in the log, under its request id
+        (the client is told a generic message: failure_detail)."""
         try:
             self.put(key, size)
             return None
         except self.s3.exceptions.ClientError as e:
-            r = e.response
-            return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"], r["Error"]["Message"]
+            return failure_detail(self.daemon, e)
 
     def assert_all_acked_read_back(self):
         for key, body in self.acked.items():
@@ -309,7 +308,7 @@ class ShimFaults(FaultCase):
         # The single copy cannot be read: an error naming the drive.
         with self.assertRaises(self.s3.exceptions.ClientError) as caught:
             self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-        status, _code, message = error_of(caught)
+        status, _code, message = failure_detail(self.daemon, caught.exception)
         self.assertEqual(status, 500, message)
         self.assertIn(bad, message)
         self.assertIn("Input/output error", message)

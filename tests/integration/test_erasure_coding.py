@@ -11,7 +11,8 @@ import hashlib
 import os
 import unittest
 
-from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, failure_detail,
+                           main_with_workdir, pattern,
                            s3_client, wait_for_clean_scrub, stop_cleanly)
 
 ARGS = None
@@ -160,12 +161,12 @@ class ErasureCoding(unittest.TestCase):
         key = "obj-%d" % (2 * GROUP + SEGMENT + 17)
         with self.assertRaises(self.s3.exceptions.ClientError) as caught:
             self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-        error = caught.exception.response["Error"]
-        self.assertEqual(error["Code"], "InternalError")
-        self.assertIn(key, error["Message"])
-        self.assertIn("needs 4 readable fragments, only 3 are left", error["Message"])
+        status, code, detail = failure_detail(self.daemon, caught.exception)
+        self.assertEqual((status, code), (500, "InternalError"))
+        self.assertIn(key, detail)
+        self.assertIn("needs 4 readable fragments, only 3 are left", detail)
         for lost in self.drives[:3]:
-            self.assertIn("on drive " + lost + ": ", error["Message"])
+            self.assertIn("on drive " + lost + ": ", detail)
         # Inline objects live in metadata: they still read.
         self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key="obj-1")["Body"].read(), self.bodies["obj-1"])
 

@@ -2,15 +2,16 @@
 """A drive that fills up (ENOSPC) in the middle of a PUT, on a node of three
 drives, one of them a small tmpfs: under THREECOPIES (quorum 2) the copy on
 the full drive is dropped and the PUT succeeds on the other two, reading back
-bit-exact; under EC2+1 (quorum 3) the PUT fails with 503 naming the full drive
-and leaves nothing behind; either way the full drive takes writes again once
+bit-exact; under EC2+1 (quorum 3) the PUT fails with 503, its log line naming
+the full drive, and leaves nothing behind; either way the full drive takes writes again once
 space is freed. Needs root (it mounts a tmpfs)."""
 import os
 import subprocess
 import time
 import unittest
 
-from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, main_with_workdir, pattern,
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, failure_detail,
+                           main_with_workdir, pattern,
                            s3_client, stop_cleanly)
 
 ARGS = None
@@ -100,11 +101,11 @@ class FullDrive(unittest.TestCase):
         once = s3_client(self.daemon.endpoint, attempts=0)
         with self.assertRaises(once.exceptions.ClientError) as caught:
             once.put_object(Bucket=BUCKET, Key="coded", Body=pattern(8 * CHUNK, "coded"), StorageClass="EC2+1")
-        error = caught.exception.response["Error"]
-        self.assertEqual(error["Code"], "ServiceUnavailable")
-        self.assertIn("needs 3 pieces of each chunk, only 2 could be written", error["Message"])
-        self.assertIn(self.drives[2], error["Message"])
-        self.assertIn("No space left on device", error["Message"])
+        status, code, detail = failure_detail(self.daemon, caught.exception)
+        self.assertEqual((status, code), (503, "ServiceUnavailable"))
+        self.assertIn("needs 3 pieces of each chunk, only 2 could be written", detail)
+        self.assertIn(self.drives[2], detail)
+        self.assertIn("No space left on device", detail)
         # Nothing left behind: no chunk, no pending file, no object.
         self.assertEqual(sorted(chunk_files_on(self.drives)), before)
         self.assertEqual(pending_files(self.drives), [])

@@ -2,16 +2,20 @@
 """Hostile and broken clients against one shoald: slowloris heads, half-closed
 connections, 10,000 idle connections, garbage pipelined behind a valid
 request, bodies longer or shorter than their Content-Length, uploads (and
-multipart part uploads) dropped halfway. Each must cost the client its
-connection, never leave an object or a chunk file behind, and never stop
+multipart part uploads) dropped halfway, hundreds of signed clients that
+never read their listings. Each must cost the client its connection, never
+leave an object or a chunk file behind, never pin metadata, and never stop
 shoald from serving everyone else (checked after every test)."""
 import os
 import resource
 import select
 import socket
 import struct
+import threading
 import time
 import unittest
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 from shoald_process import (Daemon, RawResponses, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env,
                            main_with_workdir, open_fd_count, pattern, pending_files_on, rss_bytes, s3_client,
@@ -32,6 +36,17 @@ BYTES_PER_IDLE_SANITIZED = 48 << 10
 FD_SLACK = 3                  # descriptors shoald may open or close on its own meanwhile
 BUCKET = "hostile"
 SLACK = 15                    # seconds allowed beyond a deadline (qemu, a loaded machine)
+# Signed clients that ask for a 1,000-key listing and never read it: more
+# than LMDB's 512 reader slots natively; fewer under qemu and ASan (slower),
+# where a pinned snapshot still shows as a growing map.
+SLOW_LISTINGS = 600
+SLOW_LISTINGS_SLOWER = 150
+LISTED_KEYS = 1000
+# How far the metadata file may grow while slow readers wait and 200 writes
+# are made: LMDB reuses the pages each commit frees unless a reader still
+# sees them (a pinned snapshot makes every commit take new pages: some MiB,
+# unless earlier deletes left free pages; the open snapshots tell then).
+META_GROWTH_SLACK = 512 << 10
 
 
 def connect(port):
@@ -42,6 +57,33 @@ def reset(sock):
     """Closes with a TCP reset (SO_LINGER 0): a client that vanished."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
+
+
+def slow_reader(port):
+    """A connection that reads nothing and takes little: a 1 KiB receive
+    buffer and the smallest segments (88 bytes), so that the server's send
+    blocks after some 40 KiB instead of the megabytes loopback would buffer."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 88)
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def wait_answering(socks, timeout):
+    """Waits until the server has begun to answer each of `socks` (each has
+    bytes to read); AssertionError after `timeout` seconds."""
+    poller = select.poll()
+    waiting = {s.fileno(): s for s in socks}
+    for fd in waiting:
+        poller.register(fd, select.POLLIN)
+    deadline = time.monotonic() + timeout
+    while waiting and time.monotonic() < deadline:
+        for fd, _ in poller.poll(100):
+            poller.unregister(fd)
+            del waiting[fd]
+    if waiting:
+        raise AssertionError("%d of %d clients got no answer in %.0f s" % (len(waiting), len(socks), timeout))
 
 
 def wait_closed_by_server(sock, timeout):
@@ -241,6 +283,132 @@ class HostileClients(unittest.TestCase):
         wait_until(lambda: open_fd_count(pid) <= base_fds + FD_SLACK, 3 * SLACK,
                    lambda _: "shoald holds %d descriptors, %d before the idle connections"
                    % (open_fd_count(pid), base_fds))
+
+    # --- slow readers ----------------------------------------------------
+
+    def metadata(self):
+        """The metadata section of GET /_shoal/drives: {element: number}."""
+        with connect(self.port) as s:
+            s.sendall(self.head("GET", "/_shoal/drives"))
+            status, _, body = RawResponses(s).next()
+        self.assertEqual(status, 200, body[:300])
+        return {e.tag: int(e.text) for e in ET.fromstring(body).find("Metadata")}
+
+    def writes(self, prefix, count):
+        """`count` small PUTs (inline: metadata only) by a normal client, each read back now and then."""
+        for i in range(count):
+            key = "%s-%d" % (prefix, i % 50)
+            body = pattern(100 + i, key)
+            self.s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+            if i % 20 == 0:
+                self.assertEqual(self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read(), body)
+
+    def fill(self, count, make):
+        """Runs make(s3, i) for i in range(count) on a few threads, each with its own client."""
+        local = threading.local()
+
+        def run(i):
+            if not hasattr(local, "s3"):
+                local.s3 = s3_client(self.daemon.endpoint)
+            make(local.s3, i)
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(run, range(count)))
+
+    def slow_listings(self, path, count):
+        """`count` signed clients asking for `path`, reading nothing, once the
+        server has begun to answer every one of them."""
+        readers = []
+        try:
+            for _ in range(count):
+                sock = slow_reader(self.port)
+                readers.append(sock)
+                sock.sendall(self.head("GET", path))
+            wait_answering(readers, SLACK * 4)
+        except BaseException:
+            for sock in readers:
+                sock.close()
+            raise
+        return readers
+
+    def assert_writes_pin_nothing(self, readers, prefix):
+        """While `readers` wait, a normal client lists, writes and reads; no
+        snapshot stays open behind those writes, and the metadata file does
+        not grow."""
+        try:
+            before = self.metadata()
+            listed = self.s3.list_objects_v2(Bucket="listing")
+            self.assertEqual(listed["KeyCount"], LISTED_KEYS)
+            self.writes(prefix, 200)
+            after = self.metadata()
+            grown = after["FileBytes"] - before["FileBytes"]
+            print("\n%d slow readers: %d snapshots open, the oldest %d commits behind; the metadata file grew by "
+                  "%d KiB over 200 writes" % (len(readers), after["Readers"], after["OldestReaderCommitsBehind"],
+                                              grown >> 10))
+            # (Each of the writes was a commit of its own.)
+            self.assertLess(after["OldestReaderCommitsBehind"], 100, "slow readers hold metadata snapshots")
+            self.assertLess(grown, META_GROWTH_SLACK, "slow readers pin old metadata pages")
+        finally:
+            for sock in readers:
+                sock.close()
+
+    def make_listed_bucket(self):
+        if getattr(HostileClients, "listing_ready", False):
+            return
+        self.s3.create_bucket(Bucket="listing")
+        self.fill(LISTED_KEYS, lambda s3, i: s3.put_object(
+            Bucket="listing", Key="many-keys-to-list/%s/%06d" % ("k" * 60, i), Body=b"x" * (i % 200)))
+        HostileClients.listing_ready = True
+        self.writes("warm-up", 200)  # LMDB's free-page list in use from here on
+
+    def test_600_signed_clients_never_reading_their_listings(self):
+        self.make_listed_bucket()
+        count = SLOW_LISTINGS_SLOWER if (ARGS.emulator or ARGS.sanitized) else SLOW_LISTINGS
+        readers = self.slow_listings("/listing?list-type=2", count)
+        self.assert_writes_pin_nothing(readers, "beside-slow-listings")
+
+    def test_every_listing_read_slowly_pins_nothing(self):
+        # ListObjects v1, ListObjectVersions, ListMultipartUploads, ListParts
+        # and ListBuckets, each answer well beyond what the sockets buffer.
+        self.make_listed_bucket()
+        self.s3.create_bucket(Bucket="uploads")
+        self.fill(200, lambda s3, i: s3.create_multipart_upload(
+            Bucket="uploads", Key="an-upload-with-a-long-name/%s/%04d" % ("u" * 200, i)))
+        upload = self.s3.create_multipart_upload(Bucket="uploads", Key="parts")["UploadId"]
+        self.fill(400, lambda s3, i: s3.upload_part(
+            Bucket="uploads", Key="parts", UploadId=upload, PartNumber=i + 1, Body=b"p"))
+        self.fill(500, lambda s3, i: s3.create_bucket(Bucket="many-%s-%04d" % ("b" * 50, i)))
+        for path in ("/listing", "/listing?versions", "/uploads?uploads", "/uploads/parts?uploadId=" + upload, "/"):
+            with self.subTest(path=path):
+                self.assert_writes_pin_nothing(self.slow_listings(path, 10), "beside " + path)
+
+    def test_slow_small_answers_hold_no_read_lease(self):
+        # Tags and 304 Not Modified read no chunk: a client slow to read them
+        # must not keep a deleted object's chunk files on disk (read leases).
+        key = "leased"
+        others = set(chunk_files_on(self.drives()))
+        etag = self.s3.put_object(Bucket=BUCKET, Key=key, Body=pattern(3 * CHUNK, key))["ETag"]
+        mine = set(chunk_files_on(self.drives())) - others
+        self.assertTrue(mine)
+        # 400 answers of some 350 bytes: several times what the sockets buffer.
+        requests = b"".join(self.head("GET", "/%s/%s?tagging" % (BUCKET, key)) +
+                            self.head("GET", "/%s/%s" % (BUCKET, key), **{"If-None-Match": etag})
+                            for _ in range(200))
+        with slow_reader(self.port) as sock:
+            sock.setblocking(False)
+            sent, stuck = 0, 0
+            while sent < len(requests) and stuck < 3:
+                try:
+                    sent += sock.send(requests[sent:sent + 65536])
+                    stuck = 0
+                except BlockingIOError:
+                    stuck += 1
+                    time.sleep(0.2)
+            wait_answering([sock], SLACK)
+            time.sleep(5 if (ARGS.emulator or ARGS.sanitized) else 1)  # until the server's send blocks
+            self.s3.delete_object(Bucket=BUCKET, Key=key)
+            wait_until(lambda: not (set(chunk_files_on(self.drives())) & mine), SLACK,
+                       "a deleted object's chunks stay while a slow client reads small answers about it")
 
     # --- framing ---------------------------------------------------------
 

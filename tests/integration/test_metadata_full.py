@@ -3,8 +3,8 @@
 
 shoald runs with storage.metadata_map_size = 8 MiB, of which 4 MiB are kept
 for deletes (core/meta/capacity.hpp), so a few hundred PUTs fill it. Then:
-  - what needs room is refused with 507 InsufficientStorage naming the full
-    metadata store, never 500, never a crash; a refused PUT leaves no chunk;
+  - what needs room is refused with 507 InsufficientStorage (logged as a full
+    metadata store), never 500, never a crash; a refused PUT leaves no chunk;
   - every acknowledged object still reads back intact and is listed;
   - deletes (DeleteObject from several clients at once, DeleteObjects) work
     on the full map, and the room they free takes new objects again;
@@ -24,7 +24,8 @@ import urllib.parse
 
 import botocore
 
-from shoald_process import Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, run_in_workdir, s3_client
+from shoald_process import (Daemon, ROOT_PASSWORD, ROOT_USER, chunk_files_on, clean_env, failure_detail, run_in_workdir,
+                           s3_client)
 
 ARGS = None
 MiB = 1 << 20
@@ -42,11 +43,6 @@ def key_of(prefix, n):
 def content(key, size):
     seed = hashlib.sha256(key.encode()).digest()
     return (seed * (size // len(seed) + 1))[:size]
-
-
-def error_of(e):
-    return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], \
-        e.response["Error"].get("Message", "")
 
 
 class MetadataFullTest(unittest.TestCase):
@@ -134,7 +130,7 @@ class MetadataFullTest(unittest.TestCase):
                     refused_in_a_row = 0
                 except botocore.exceptions.ClientError as e:
                     with lock:
-                        refusals.append((key, len(body), error_of(e)))
+                        refusals.append((key, len(body), failure_detail(self.daemon, e)))
                     refused_in_a_row += 1 if len(body) >= INLINE else 0
                 n += CLIENTS
 
@@ -228,7 +224,7 @@ class MetadataFullTest(unittest.TestCase):
                 s3.put_object(Bucket="fill", Key=key, Body=content(key, INLINE))
                 objects[key] = content(key, INLINE)
             except botocore.exceptions.ClientError as e:
-                refused = error_of(e)
+                refused = failure_detail(self.daemon, e)
                 break
         self.assertIsNotNone(refused, "PUTs still admitted on a full map after restart")
         self.assertEqual(refused[:2], (507, "InsufficientStorage"))

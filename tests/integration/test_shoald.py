@@ -166,28 +166,93 @@ class Lifecycle(unittest.TestCase):
         self.assertIn(b"in use by another shoald process", other.stderr)
 
 
+def run_first_start(drive, stdout, stderr, read_fds):
+    """Starts shoald without credentials in the environment on `drive`, with
+    the given stdout and stderr, reads `read_fds` until it listens, stops it
+    (SIGTERM) and returns everything read from them."""
+    import selectors
+    proc = subprocess.Popen(shoald_cmd("server", "--address", "127.0.0.1:0", drive),
+                            stdout=stdout, stderr=stderr, env=clean_env())
+    for f in (stdout, stderr):
+        if isinstance(f, int) and f >= 0:
+            os.close(f)  # the child's end of a pseudo-terminal
+    output = b""
+    selector = selectors.DefaultSelector()
+    for fd in read_fds:
+        selector.register(fd, selectors.EVENT_READ)
+    deadline = time.monotonic() + START_TIMEOUT
+    stopping = False
+    try:
+        while selector.get_map() and time.monotonic() < deadline:
+            if not stopping and re.search(rb"listening address=", output):
+                proc.send_signal(signal.SIGTERM)
+                stopping = True
+            for key, _ in selector.select(0.2):
+                try:
+                    data = os.read(key.fd, 65536)
+                except OSError:  # EIO: a pseudo-terminal whose other end is closed
+                    data = b""
+                if data:
+                    output += data
+                else:
+                    selector.unregister(key.fd)
+        code = proc.wait(timeout=START_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if code != 0 or not stopping:
+        raise AssertionError("shoald did not start and stop cleanly (%s); output:\n%s" % (code, output.decode()))
+    return output
+
+
 class RootCredentials(unittest.TestCase):
-    def test_generated_once_stored_0600_and_not_shown_again(self):
+    def stored_pair(self, drive):
+        path = os.path.join(drive, ".shoal-root-credentials")
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        with open(path) as f:
+            access_key, secret_key = f.read().split()
+        return path, access_key, secret_key
+
+    def test_generated_secret_stays_out_of_piped_output(self):
+        # Under a service manager stdout and stderr are pipes to journald: the
+        # secret is in the 0600 file only, and the log says where.
         with tempfile.TemporaryDirectory() as d:
             drive = os.path.join(d, "d1")
-            daemon = Daemon(drives=[drive])
+            out_r, out_w = os.pipe()
+            err_r, err_w = os.pipe()
             try:
-                m = daemon.wait_for_line(r"generated root credentials .* access_key=(\S+) secret_key=(\S+)")
-                daemon.wait_listening()
-                self.assertEqual(daemon.stop(), 0)
+                output = run_first_start(drive, out_w, err_w, [out_r, err_r])
             finally:
-                daemon.close()
-            path = os.path.join(drive, ".shoal-root-credentials")
-            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
-            with open(path) as f:
-                self.assertEqual(f.read().split(), [m.group(1), m.group(2)])
-            again = Daemon(drives=[drive])
+                os.close(out_r)
+                os.close(err_r)
+            path, _access_key, secret_key = self.stored_pair(drive)
+            self.assertNotIn(secret_key.encode(), output)
+            self.assertRegex(output.decode(), r"WARN +generated root credentials.* file=" + re.escape(path))
+            self.assertIn(b"shown_on_terminal=false", output)
+            # Later starts use the stored pair and say nothing of it.
+            out_r, out_w = os.pipe()
             try:
-                again.wait_listening()
-                self.assertEqual(again.stop(), 0)
-                self.assertNotIn(m.group(2), again.log())
+                again = run_first_start(drive, out_w, subprocess.STDOUT, [out_r])
             finally:
-                again.close()
+                os.close(out_r)
+            self.assertNotIn(secret_key.encode(), again)
+            self.assertNotIn(b"generated root credentials", again)
+
+    def test_generated_secret_is_shown_once_on_a_terminal(self):
+        import pty
+        with tempfile.TemporaryDirectory() as d:
+            drive = os.path.join(d, "d1")
+            master, slave = pty.openpty()
+            try:
+                output = run_first_start(drive, slave, os.dup(slave), [master])
+            finally:
+                os.close(master)
+            path, access_key, secret_key = self.stored_pair(drive)
+            self.assertEqual(output.count(secret_key.encode()), 1, output.decode())
+            self.assertIn(("access key: " + access_key).encode(), output)
+            self.assertIn(path.encode(), output)
+            self.assertIn(b"shown_on_terminal=true", output)
 
     def test_environment_credentials_must_come_in_pairs(self):
         r = subprocess.run(shoald_cmd("server", "--address", "127.0.0.1:0", "/nonexistent/never"),
